@@ -1,0 +1,11 @@
+#pragma once
+
+// Umbrella header of here-oauth-cpp. Includes no Beast, OpenSSL or Boost.JSON header.
+#include <here/oauth/access_token.hpp>
+#include <here/oauth/credentials.hpp>
+#include <here/oauth/error.hpp>
+#include <here/oauth/fetch_token.hpp>
+#include <here/oauth/request_options.hpp>
+#include <here/oauth/secret_string.hpp>
+#include <here/oauth/signer.hpp>
+#include <here/oauth/version.hpp>

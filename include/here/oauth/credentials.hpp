@@ -1,0 +1,72 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <here/oauth/secret_string.hpp>
+
+namespace here::oauth {
+
+/// HERE's production token endpoint, used when the credentials name none.
+inline constexpr std::string_view default_token_endpoint =
+    "https://account.api.here.com/oauth2/token";
+
+/// HERE platform credentials, as in the credentials.properties file HERE lets you download.
+struct credentials {
+  std::string access_key_id;         ///< here.access.key.id: the OAuth consumer key
+  secret_string access_key_secret;   ///< here.access.key.secret: the signing secret
+  std::string token_endpoint_url{default_token_endpoint};  ///< here.token.endpoint.url
+  std::string user_id;               ///< here.user.id (informational)
+  std::string client_id;             ///< here.client.id (informational)
+  std::string source;                ///< where these were loaded from, for messages
+};
+
+/// A credentials problem: says which file, line and key. Never contains the secret.
+class credentials_error : public boost::system::system_error {
+public:
+  credentials_error(boost::system::error_code ec, const std::string& message,
+                    std::filesystem::path file = {}, unsigned line = 0, std::string key = {});
+
+  const std::filesystem::path& file() const noexcept { return file_; }
+  unsigned line() const noexcept { return line_; }  ///< 0 when no line applies
+  const std::string& key() const noexcept { return key_; }
+
+private:
+  std::filesystem::path file_;
+  unsigned line_;
+  std::string key_;
+};
+
+/// Reads HERE's credentials.properties (Java .properties syntax). Keys here.access.key.id and
+/// here.access.key.secret are required; here.token.endpoint.url defaults to HERE's endpoint;
+/// unknown keys are ignored. Throws credentials_error.
+credentials load_credentials(const std::filesystem::path& file);
+
+/// As above without throwing: on failure sets ec, puts the message into diagnostic and returns
+/// empty credentials.
+credentials load_credentials(const std::filesystem::path& file, boost::system::error_code& ec,
+                             std::string& diagnostic);
+credentials load_credentials(const std::filesystem::path& file, boost::system::error_code& ec);
+
+/// Parses the text of a credentials.properties file; source_name is used in messages.
+credentials parse_credentials(std::string_view text, std::string_view source_name);
+
+/// Credentials from HERE_ACCESS_KEY_ID, HERE_ACCESS_KEY_SECRET and optionally
+/// HERE_TOKEN_ENDPOINT_URL, HERE_USER_ID, HERE_CLIENT_ID. Throws credentials_error with
+/// error::credentials_not_found when neither key variable is set, credentials_missing when only one is.
+credentials credentials_from_environment();
+
+/// The environment, then the file named by HERE_CREDENTIALS_FILE, then
+/// ~/.here/credentials.properties. A source that exists but is broken is an error at once; when no
+/// source exists the error lists everything that was tried.
+credentials default_credentials();
+
+/// Checks that url is an absolute http(s) URL with a host; returns an empty string when it is,
+/// otherwise what is wrong with it.
+std::string check_endpoint_url(std::string_view url);
+
+}  // namespace here::oauth

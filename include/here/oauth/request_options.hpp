@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace here::oauth {
+
+/// How one token request is made: what is asked for and how it travels.
+struct request_options {
+  /// Project-scoped token: the project's HRN, e.g. "hrn:here:authorization::org123:project/p".
+  std::string scope;
+  /// Sent as expires_in: the token lifetime asked for. The server may grant less.
+  std::optional<std::chrono::seconds> requested_lifetime;
+
+  /// Extra trust anchors (PEM file), added to the system store unless use_system_trust_store is false.
+  std::filesystem::path ca_file;
+  /// Extra trust anchors as an OpenSSL hashed certificate directory.
+  std::filesystem::path ca_directory;
+  bool use_system_trust_store = true;
+
+  /// One deadline for the whole request: resolve, connect, TLS, write and read.
+  std::chrono::milliseconds request_timeout{10000};
+
+  /// HTTPS proxy, "http://[user:pass@]host:port". Empty: HTTPS_PROXY/https_proxy (with NO_PROXY)
+  /// when use_environment_proxy is true, else a direct connection.
+  std::string proxy;
+  bool use_environment_proxy = true;
+
+  /// http:// endpoints are refused unless this is set (for local test servers only).
+  bool allow_plain_http = false;
+
+  /// Empty: "here-oauth-cpp/<version>".
+  std::string user_agent;
+
+  std::size_t max_response_body_bytes = 64 * 1024;
+  std::size_t max_response_header_bytes = 16 * 1024;
+};
+
+}  // namespace here::oauth

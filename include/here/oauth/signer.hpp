@@ -1,0 +1,77 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <here/oauth/secret_string.hpp>
+
+namespace here::oauth {
+
+/// Decoded name/value pairs, e.g. a form body: {{"grant_type", "client_credentials"}}.
+using parameter_list = std::vector<std::pair<std::string, std::string>>;
+
+/// RFC 3986 percent-encoding as RFC 5849 §3.6 requires: everything but ALPHA, DIGIT and "-._~" is
+/// encoded as %XX with upper-case hex digits.
+std::string percent_encode(std::string_view text);
+
+/// Everything that goes into one OAuth 1.0 signature. Pure data: the caller picks nonce and time.
+struct signature_input {
+  std::string_view method = "POST";
+  std::string_view url;              ///< the endpoint, query parameters included
+  const parameter_list* body = nullptr;  ///< form body parameters (decoded), may be null
+  std::string_view consumer_key;
+  std::string_view consumer_secret;  ///< the raw secret; the key is encode(secret) + "&"
+  std::string_view nonce;
+  std::int64_t timestamp = 0;        ///< seconds since the Unix epoch
+};
+
+/// The result of signing: the header to send, and the pieces for debugging.
+struct signed_request {
+  std::string authorization_header;  ///< the value of the Authorization header: "OAuth ..."
+  std::string signature_base_string;
+  std::string signature;             ///< base64 HMAC-SHA256, not percent-encoded
+  std::string nonce;
+  std::int64_t timestamp = 0;
+};
+
+/// Signs per RFC 5849 with HMAC-SHA256. Throws std::invalid_argument when the URL is not an
+/// absolute http(s) URL.
+signed_request sign_request(const signature_input& input);
+
+/// The RFC 5849 §3.4.1.2 base string URI: lower-case scheme and host, default port dropped,
+/// query and fragment removed.
+std::string base_string_uri(std::string_view url);
+
+/// 32 characters of the unreserved set from 24 bytes of OpenSSL's CSPRNG (192 bits).
+std::string generate_nonce();
+
+/// Signs token requests with one key pair. Each call takes a fresh nonce and "now"; both sources
+/// can be replaced so tests are deterministic. Safe to call from several threads at once when the
+/// sources are.
+class request_signer {
+public:
+  using clock_source = std::function<std::chrono::system_clock::time_point()>;
+  using nonce_source = std::function<std::string()>;
+
+  request_signer(std::string consumer_key, secret_string consumer_secret,
+                 clock_source clock = {}, nonce_source nonce = {});
+
+  /// clock_offset is added to the local time: the server's clock minus ours, learnt from its Date.
+  signed_request sign(std::string_view method, std::string_view url, const parameter_list& body,
+                      std::chrono::seconds clock_offset = {}) const;
+
+  const std::string& consumer_key() const noexcept { return consumer_key_; }
+
+private:
+  std::string consumer_key_;
+  secret_string consumer_secret_;
+  clock_source clock_;
+  nonce_source nonce_;
+};
+
+}  // namespace here::oauth

@@ -1,0 +1,233 @@
+#include <here/oauth/credentials.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <here/oauth/error.hpp>
+
+#include "properties_parser.hpp"
+#include "wipe.hpp"
+
+namespace here::oauth {
+namespace {
+
+constexpr std::string_view key_access_key_id = "here.access.key.id";
+constexpr std::string_view key_access_key_secret = "here.access.key.secret";
+constexpr std::string_view key_endpoint_url = "here.token.endpoint.url";
+constexpr std::string_view key_user_id = "here.user.id";
+constexpr std::string_view key_client_id = "here.client.id";
+
+// A credentials file is a few hundred bytes; anything this large is the wrong file.
+constexpr std::size_t max_credentials_file_bytes = 1024 * 1024;
+
+std::string where(std::string_view source, unsigned line) {
+  std::string text(source);
+  if (line != 0) text += ":" + std::to_string(line);
+  return text;
+}
+
+[[noreturn]] void fail(error e, std::string_view source, unsigned line, std::string key,
+                       const std::string& what) {
+  std::string message = where(source, line) + ": " + what;
+  if (!key.empty()) message += " (key '" + key + "')";
+  throw credentials_error(e, message, std::filesystem::path(source), line, std::move(key));
+}
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    int saved = errno;
+    throw credentials_error(error::credentials_file_unreadable,
+                            "cannot open credentials file '" + file.string() + "': " +
+                                std::strerror(saved != 0 ? saved : ENOENT),
+                            file);
+  }
+  std::string text;
+  char buffer[4096];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_credentials_file_bytes) {
+      throw credentials_error(error::credentials_file_unreadable,
+                              "credentials file '" + file.string() + "' is larger than 1 MiB",
+                              file);
+    }
+  }
+  if (in.bad()) {
+    throw credentials_error(error::credentials_file_unreadable,
+                            "cannot read credentials file '" + file.string() + "'", file);
+  }
+  return text;
+}
+
+const char* env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+}  // namespace
+
+credentials_error::credentials_error(boost::system::error_code ec, const std::string& message,
+                                     std::filesystem::path file, unsigned line, std::string key)
+    : boost::system::system_error(ec, message),
+      file_(std::move(file)),
+      line_(line),
+      key_(std::move(key)) {}
+
+std::string check_endpoint_url(std::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return "not an absolute URL";
+  const boost::urls::url_view& u = *parsed;
+  std::string scheme(u.scheme());
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "https" && scheme != "http") return "scheme must be https";
+  if (u.encoded_host().empty()) return "URL has no host";
+  if (u.has_userinfo()) return "URL must not contain user information";
+  if (u.has_fragment()) return "URL must not contain a fragment";
+  if (u.has_port() && (u.port().empty() || u.port_number() == 0)) return "URL has an invalid port";
+  return {};
+}
+
+credentials parse_credentials(std::string_view text, std::string_view source_name) {
+  auto parsed = detail::parse_properties(text);
+  if (parsed.error) {
+    fail(error::credentials_malformed, source_name, parsed.error->line, parsed.error->key,
+         parsed.error->message);
+  }
+  // Later duplicates win, as in java.util.Properties.
+  std::map<std::string_view, const detail::property*> known;
+  for (const auto& entry : parsed.entries) {
+    for (auto key : {key_access_key_id, key_access_key_secret, key_endpoint_url, key_user_id,
+                     key_client_id}) {
+      if (entry.key == key) known[key] = &entry;
+    }
+  }
+  auto require = [&](std::string_view key) -> const detail::property& {
+    auto it = known.find(key);
+    if (it == known.end()) fail(error::credentials_missing, source_name, 0, std::string(key), "missing");
+    if (it->second->value.empty()) {
+      fail(error::credentials_missing, source_name, it->second->line, std::string(key), "empty value");
+    }
+    return *it->second;
+  };
+
+  credentials result;
+  result.source = std::string(source_name);
+  result.access_key_id = require(key_access_key_id).value;
+  result.access_key_secret = secret_string(require(key_access_key_secret).value);
+  if (auto it = known.find(key_endpoint_url); it != known.end()) {
+    const auto& entry = *it->second;
+    if (std::string problem = check_endpoint_url(entry.value); !problem.empty()) {
+      fail(error::invalid_endpoint_url, source_name, entry.line, std::string(key_endpoint_url),
+           "invalid token endpoint URL: " + problem);
+    }
+    result.token_endpoint_url = entry.value;
+  }
+  if (auto it = known.find(key_user_id); it != known.end()) result.user_id = it->second->value;
+  if (auto it = known.find(key_client_id); it != known.end()) result.client_id = it->second->value;
+  // The parser's copies of the secret die with `parsed`; wipe them rather than leave them in freed
+  // memory.
+  for (auto& entry : parsed.entries) {
+    if (entry.key == key_access_key_secret) detail::wipe(entry.value);
+  }
+  return result;
+}
+
+credentials load_credentials(const std::filesystem::path& file) {
+  std::string text = read_file(file);
+  try {
+    credentials result = parse_credentials(text, file.string());
+    detail::wipe(text);  // the file's bytes hold the secret
+    return result;
+  } catch (...) {
+    detail::wipe(text);
+    throw;
+  }
+}
+
+credentials load_credentials(const std::filesystem::path& file, boost::system::error_code& ec,
+                             std::string& diagnostic) {
+  try {
+    ec.clear();
+    diagnostic.clear();
+    return load_credentials(file);
+  } catch (const credentials_error& e) {
+    ec = e.code();
+    diagnostic = e.what();
+  } catch (const std::bad_alloc&) {
+    ec = make_error_code(boost::system::errc::not_enough_memory);
+    diagnostic = "out of memory reading '" + file.string() + "'";
+  }
+  return {};
+}
+
+credentials load_credentials(const std::filesystem::path& file, boost::system::error_code& ec) {
+  std::string diagnostic;
+  return load_credentials(file, ec, diagnostic);
+}
+
+credentials credentials_from_environment() {
+  const char* id = env("HERE_ACCESS_KEY_ID");
+  const char* secret = env("HERE_ACCESS_KEY_SECRET");
+  if (id == nullptr && secret == nullptr) {
+    throw credentials_error(error::credentials_not_found,
+                            "environment: HERE_ACCESS_KEY_ID and HERE_ACCESS_KEY_SECRET are not set");
+  }
+  if (id == nullptr || secret == nullptr) {
+    std::string missing = id == nullptr ? "HERE_ACCESS_KEY_ID" : "HERE_ACCESS_KEY_SECRET";
+    throw credentials_error(error::credentials_missing,
+                            "environment: " + missing + " is not set or empty", {}, 0, missing);
+  }
+  credentials result;
+  result.source = "environment";
+  result.access_key_id = id;
+  result.access_key_secret = secret_string(std::string_view(secret));
+  if (const char* url = env("HERE_TOKEN_ENDPOINT_URL")) {
+    if (std::string problem = check_endpoint_url(url); !problem.empty()) {
+      throw credentials_error(error::invalid_endpoint_url,
+                              "environment: HERE_TOKEN_ENDPOINT_URL is invalid: " + problem, {}, 0,
+                              "HERE_TOKEN_ENDPOINT_URL");
+    }
+    result.token_endpoint_url = url;
+  }
+  if (const char* user = env("HERE_USER_ID")) result.user_id = user;
+  if (const char* client = env("HERE_CLIENT_ID")) result.client_id = client;
+  return result;
+}
+
+credentials default_credentials() {
+  std::string tried;
+  auto note = [&tried](const std::string& what) {
+    if (!tried.empty()) tried += "; ";
+    tried += what;
+  };
+
+  try {
+    return credentials_from_environment();
+  } catch (const credentials_error& e) {
+    if (e.code() != make_error_code(error::credentials_not_found)) throw;
+    note("environment variables HERE_ACCESS_KEY_ID/HERE_ACCESS_KEY_SECRET (not set)");
+  }
+
+  // A file named explicitly must load: a typo in HERE_CREDENTIALS_FILE is an error, not a fallback.
+  if (const char* file = env("HERE_CREDENTIALS_FILE")) return load_credentials(file);
+  note("HERE_CREDENTIALS_FILE (not set)");
+
+  if (const char* home = env("HOME")) {
+    std::filesystem::path file = std::filesystem::path(home) / ".here" / "credentials.properties";
+    std::error_code exists_ec;
+    if (std::filesystem::exists(file, exists_ec)) return load_credentials(file);
+    note(file.string() + " (no such file)");
+  } else {
+    note("~/.here/credentials.properties (HOME not set)");
+  }
+  throw credentials_error(error::credentials_not_found, "no HERE credentials found; tried: " + tried);
+}
+
+}  // namespace here::oauth

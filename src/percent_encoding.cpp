@@ -1,0 +1,91 @@
+#include "percent_encoding.hpp"
+
+namespace here::oauth {
+namespace {
+constexpr char hex_digits[] = "0123456789ABCDEF";
+
+constexpr bool is_unreserved(unsigned char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+}  // namespace
+
+std::string percent_encode(std::string_view text) {
+  std::string out;
+  detail::append_percent_encoded(out, text);
+  return out;
+}
+
+namespace detail {
+
+void append_percent_encoded(std::string& out, std::string_view text) {
+  out.reserve(out.size() + text.size() * 3);
+  for (unsigned char c : text) {
+    if (is_unreserved(c)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex_digits[c >> 4]);
+      out.push_back(hex_digits[c & 0x0F]);
+    }
+  }
+}
+
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;  // needs two hex digits
+      int hi = hex_value(text[i + 1]);
+      int lo = hex_value(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<parameter_list> parse_form_parameters(std::string_view text) {
+  parameter_list result;
+  while (!text.empty()) {
+    std::size_t amp = text.find('&');
+    std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
+    if (pair.empty()) continue;
+    std::size_t eq = pair.find('=');
+    auto name = percent_decode(pair.substr(0, eq), true);
+    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
+                                true);
+    if (!name || !value) return std::nullopt;
+    result.emplace_back(std::move(*name), std::move(*value));
+  }
+  return result;
+}
+
+std::string encode_form_parameters(const parameter_list& parameters) {
+  std::string out;
+  for (const auto& [name, value] : parameters) {
+    if (!out.empty()) out.push_back('&');
+    append_percent_encoded(out, name);
+    out.push_back('=');
+    append_percent_encoded(out, value);
+  }
+  return out;
+}
+
+}  // namespace detail
+}  // namespace here::oauth
