@@ -1,17 +1,22 @@
 #include <here/oauth/credentials.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <vector>
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
 #include <here/oauth/error.hpp>
 
+#include "percent_encoding.hpp"
 #include "properties_parser.hpp"
 #include "wipe.hpp"
 
@@ -29,30 +34,63 @@ constexpr std::size_t max_credentials_file_bytes = 1024 * 1024;
 
 std::string where(std::string_view source, unsigned line) {
   std::string text(source);
-  if (line != 0) text += ":" + std::to_string(line);
+  if (line != 0)
+    text += ":" + std::to_string(line);
   return text;
 }
 
 [[noreturn]] void fail(error e, std::string_view source, unsigned line, std::string key,
                        const std::string& what) {
   std::string message = where(source, line) + ": " + what;
-  if (!key.empty()) message += " (key '" + key + "')";
+  if (!key.empty())
+    message += " (key '" + key + "')";
   throw credentials_error(e, message, std::filesystem::path(source), line, std::move(key));
 }
 
+// Wipes a string that held secret bytes when it goes out of scope, unless released.
+class wipe_guard {
+ public:
+  explicit wipe_guard(std::string& s) noexcept : s_(&s) {}
+  wipe_guard(const wipe_guard&) = delete;
+  wipe_guard& operator=(const wipe_guard&) = delete;
+  ~wipe_guard() {
+    if (s_ != nullptr)
+      detail::wipe(*s_);
+  }
+  void release() noexcept { s_ = nullptr; }
+
+ private:
+  std::string* s_;
+};
+
 std::string read_file(const std::filesystem::path& file) {
+  std::error_code status_ec;
+  const auto status = std::filesystem::status(file, status_ec);
+  if (std::filesystem::is_directory(status)) {
+    throw credentials_error(
+        error::credentials_file_unreadable,
+        "cannot read credentials file '" + file.string() + "': it is a directory", file);
+  }
+  errno = 0;
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     int saved = errno;
     throw credentials_error(error::credentials_file_unreadable,
-                            "cannot open credentials file '" + file.string() + "': " +
-                                std::strerror(saved != 0 ? saved : ENOENT),
+                            "cannot open credentials file '" + file.string() +
+                                "': " + std::strerror(saved != 0 ? saved : ENOENT),
                             file);
   }
+  // Reserve the whole file up front, so growing the string leaves no copy of the secret behind
+  // in freed memory; the read buffer is wiped too.
   std::string text;
-  char buffer[4096];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  wipe_guard text_guard(text);
+  std::error_code size_ec;
+  const auto size = std::filesystem::file_size(file, size_ec);
+  text.reserve(size_ec ? 4096 : std::min<std::uintmax_t>(size, max_credentials_file_bytes) + 1);
+  std::string buffer(4096, '\0');
+  wipe_guard buffer_guard(buffer);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
     if (text.size() > max_credentials_file_bytes) {
       throw credentials_error(error::credentials_file_unreadable,
                               "credentials file '" + file.string() + "' is larger than 1 MiB",
@@ -63,6 +101,7 @@ std::string read_file(const std::filesystem::path& file) {
     throw credentials_error(error::credentials_file_unreadable,
                             "cannot read credentials file '" + file.string() + "'", file);
   }
+  text_guard.release();
   return text;
 }
 
@@ -82,20 +121,39 @@ credentials_error::credentials_error(boost::system::error_code ec, const std::st
 
 std::string check_endpoint_url(std::string_view url) {
   auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed) return "not an absolute URL";
+  if (!parsed)
+    return "not an absolute URL";
   const boost::urls::url_view& u = *parsed;
   std::string scheme(u.scheme());
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme != "https" && scheme != "http") return "scheme must be https";
-  if (u.encoded_host().empty()) return "URL has no host";
-  if (u.has_userinfo()) return "URL must not contain user information";
-  if (u.has_fragment()) return "URL must not contain a fragment";
-  if (u.has_port() && (u.port().empty() || u.port_number() == 0)) return "URL has an invalid port";
+  for (char& c : scheme)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "https" && scheme != "http")
+    return "scheme must be https (or http)";
+  if (u.encoded_host().empty())
+    return "URL has no host";
+  if (u.has_userinfo())
+    return "URL must not contain user information";
+  if (u.has_fragment())
+    return "URL must not contain a fragment";
+  if (u.has_port() && !detail::parse_port(u.port())) {
+    return "URL has an invalid port";
+  }
   return {};
 }
 
 credentials parse_credentials(std::string_view text, std::string_view source_name) {
   auto parsed = detail::parse_properties(text);
+  // The parser's copies of the secret die with `parsed`; wipe them rather than leave them in freed
+  // memory, on every way out of this function.
+  struct wipe_secret_values {
+    std::vector<detail::property>& entries;
+    ~wipe_secret_values() {
+      for (auto& entry : entries) {
+        if (entry.key == key_access_key_secret)
+          detail::wipe(entry.value);
+      }
+    }
+  } wipe_secrets{parsed.entries};
   if (parsed.error) {
     fail(error::credentials_malformed, source_name, parsed.error->line, parsed.error->key,
          parsed.error->message);
@@ -103,16 +161,19 @@ credentials parse_credentials(std::string_view text, std::string_view source_nam
   // Later duplicates win, as in java.util.Properties.
   std::map<std::string_view, const detail::property*> known;
   for (const auto& entry : parsed.entries) {
-    for (auto key : {key_access_key_id, key_access_key_secret, key_endpoint_url, key_user_id,
-                     key_client_id}) {
-      if (entry.key == key) known[key] = &entry;
+    for (auto key :
+         {key_access_key_id, key_access_key_secret, key_endpoint_url, key_user_id, key_client_id}) {
+      if (entry.key == key)
+        known[key] = &entry;
     }
   }
   auto require = [&](std::string_view key) -> const detail::property& {
     auto it = known.find(key);
-    if (it == known.end()) fail(error::credentials_missing, source_name, 0, std::string(key), "missing");
+    if (it == known.end())
+      fail(error::credentials_missing, source_name, 0, std::string(key), "missing");
     if (it->second->value.empty()) {
-      fail(error::credentials_missing, source_name, it->second->line, std::string(key), "empty value");
+      fail(error::credentials_missing, source_name, it->second->line, std::string(key),
+           "empty value");
     }
     return *it->second;
   };
@@ -129,26 +190,17 @@ credentials parse_credentials(std::string_view text, std::string_view source_nam
     }
     result.token_endpoint_url = entry.value;
   }
-  if (auto it = known.find(key_user_id); it != known.end()) result.user_id = it->second->value;
-  if (auto it = known.find(key_client_id); it != known.end()) result.client_id = it->second->value;
-  // The parser's copies of the secret die with `parsed`; wipe them rather than leave them in freed
-  // memory.
-  for (auto& entry : parsed.entries) {
-    if (entry.key == key_access_key_secret) detail::wipe(entry.value);
-  }
+  if (auto it = known.find(key_user_id); it != known.end())
+    result.user_id = it->second->value;
+  if (auto it = known.find(key_client_id); it != known.end())
+    result.client_id = it->second->value;
   return result;
 }
 
 credentials load_credentials(const std::filesystem::path& file) {
   std::string text = read_file(file);
-  try {
-    credentials result = parse_credentials(text, file.string());
-    detail::wipe(text);  // the file's bytes hold the secret
-    return result;
-  } catch (...) {
-    detail::wipe(text);
-    throw;
-  }
+  wipe_guard guard(text);  // the file's bytes hold the secret
+  return parse_credentials(text, file.string());
 }
 
 credentials load_credentials(const std::filesystem::path& file, boost::system::error_code& ec,
@@ -176,8 +228,9 @@ credentials credentials_from_environment() {
   const char* id = env("HERE_ACCESS_KEY_ID");
   const char* secret = env("HERE_ACCESS_KEY_SECRET");
   if (id == nullptr && secret == nullptr) {
-    throw credentials_error(error::credentials_not_found,
-                            "environment: HERE_ACCESS_KEY_ID and HERE_ACCESS_KEY_SECRET are not set");
+    throw credentials_error(
+        error::credentials_not_found,
+        "environment: HERE_ACCESS_KEY_ID and HERE_ACCESS_KEY_SECRET are not set");
   }
   if (id == nullptr || secret == nullptr) {
     std::string missing = id == nullptr ? "HERE_ACCESS_KEY_ID" : "HERE_ACCESS_KEY_SECRET";
@@ -196,38 +249,45 @@ credentials credentials_from_environment() {
     }
     result.token_endpoint_url = url;
   }
-  if (const char* user = env("HERE_USER_ID")) result.user_id = user;
-  if (const char* client = env("HERE_CLIENT_ID")) result.client_id = client;
+  if (const char* user = env("HERE_USER_ID"))
+    result.user_id = user;
+  if (const char* client = env("HERE_CLIENT_ID"))
+    result.client_id = client;
   return result;
 }
 
 credentials default_credentials() {
   std::string tried;
   auto note = [&tried](const std::string& what) {
-    if (!tried.empty()) tried += "; ";
+    if (!tried.empty())
+      tried += "; ";
     tried += what;
   };
 
   try {
     return credentials_from_environment();
   } catch (const credentials_error& e) {
-    if (e.code() != make_error_code(error::credentials_not_found)) throw;
+    if (e.code() != make_error_code(error::credentials_not_found))
+      throw;
     note("environment variables HERE_ACCESS_KEY_ID/HERE_ACCESS_KEY_SECRET (not set)");
   }
 
   // A file named explicitly must load: a typo in HERE_CREDENTIALS_FILE is an error, not a fallback.
-  if (const char* file = env("HERE_CREDENTIALS_FILE")) return load_credentials(file);
+  if (const char* file = env("HERE_CREDENTIALS_FILE"))
+    return load_credentials(file);
   note("HERE_CREDENTIALS_FILE (not set)");
 
   if (const char* home = env("HOME")) {
     std::filesystem::path file = std::filesystem::path(home) / ".here" / "credentials.properties";
     std::error_code exists_ec;
-    if (std::filesystem::exists(file, exists_ec)) return load_credentials(file);
+    if (std::filesystem::exists(file, exists_ec))
+      return load_credentials(file);
     note(file.string() + " (no such file)");
   } else {
     note("~/.here/credentials.properties (HOME not set)");
   }
-  throw credentials_error(error::credentials_not_found, "no HERE credentials found; tried: " + tried);
+  throw credentials_error(error::credentials_not_found,
+                          "no HERE credentials found; tried: " + tried);
 }
 
 }  // namespace here::oauth

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,5 +21,11 @@ std::optional<parameter_list> parse_form_parameters(std::string_view text);
 
 /// Encodes pairs as an application/x-www-form-urlencoded body with RFC 3986 encoding.
 std::string encode_form_parameters(const parameter_list& parameters);
+
+/// The number of a URL's port text (RFC 3986 port = *DIGIT, leading zeros allowed); nullopt when
+/// it is empty, not all digits, 0 or above 65535. Boost.URL 1.81's url_view::port_number() wraps
+/// larger numbers modulo 65536 (":65979" gives 443), so the signer and the credentials check
+/// read the port with this instead.
+std::optional<std::uint16_t> parse_port(std::string_view port);
 
 }  // namespace here::oauth::detail

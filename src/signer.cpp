@@ -46,10 +46,10 @@ std::string base_string_uri(const boost::urls::url_view& u) {
   }
   std::string out = scheme + "://" + lower(u.encoded_host());
   if (u.has_port() && !u.port().empty()) {
-    // port_number() is 0 for a port that does not fit 16 bits.
-    const auto port = u.port_number();
-    if (port == 0)
+    const auto parsed_port = detail::parse_port(u.port());
+    if (!parsed_port)
       throw std::invalid_argument("signer: the endpoint's port is out of range");
+    const unsigned port = *parsed_port;
     const bool is_default = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
     if (!is_default)
       out += ":" + std::to_string(port);
