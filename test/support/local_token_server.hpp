@@ -48,7 +48,7 @@ enum class fault {
   oversized_body,         ///< 200 application/json of server_options::oversized_body_bytes bytes
   missing_fields,         ///< 200 JSON without access_token
   trickle,                ///< a normal answer sent one byte per `delay`
-  redirect,               ///< 302 to `location` (default: this server, path /redirected/oauth2/token)
+  redirect,  ///< 302 to `location` (default: this server, path /redirected/oauth2/token)
 };
 
 /// The script for one request. Replies are used in FIFO order, one per HTTP request.
@@ -102,7 +102,7 @@ inline constexpr std::string_view rate_limited = "429002";
 }  // namespace error_codes
 
 class local_token_server {
-public:
+ public:
   /// Generates certificates, binds and listens: it accepts connections when it returns.
   /// Throws (boost::system::system_error) when the address cannot be bound, e.g. no IPv6.
   explicit local_token_server(server_options options = {});
@@ -139,17 +139,17 @@ public:
   /// The server's clock: system clock + the clock shift.
   std::chrono::system_clock::time_point now() const;
 
-  std::size_t request_count() const;  ///< HTTP requests received, any outcome
+  std::size_t request_count() const;     ///< HTTP requests received, any outcome
   std::size_t connection_count() const;  ///< TCP connections accepted
   std::size_t tokens_issued() const;
   std::size_t max_concurrent_requests() const;  ///< most requests in flight at once
   std::vector<std::string> issued_tokens() const;
   std::vector<std::string> rejected_error_codes() const;  ///< errorCode of each 4xx sent, in order
-  std::vector<recorded_request> requests() const;  ///< every request received, in order
+  std::vector<recorded_request> requests() const;         ///< every request received, in order
 
   struct impl;
 
-private:
+ private:
   std::unique_ptr<impl> impl_;
 };
 
