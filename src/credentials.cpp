@@ -29,6 +29,11 @@ constexpr std::string_view key_endpoint_url = "here.token.endpoint.url";
 constexpr std::string_view key_user_id = "here.user.id";
 constexpr std::string_view key_client_id = "here.client.id";
 
+bool is_known_key(std::string_view key) {
+  return key == key_access_key_id || key == key_access_key_secret || key == key_endpoint_url ||
+         key == key_user_id || key == key_client_id;
+}
+
 // A credentials file is a few hundred bytes; anything this large is the wrong file.
 constexpr std::size_t max_credentials_file_bytes = 1024 * 1024;
 
@@ -155,8 +160,15 @@ credentials parse_credentials(std::string_view text, std::string_view source_nam
     }
   } wipe_secrets{parsed.entries};
   if (parsed.error) {
-    fail(error::credentials_malformed, source_name, parsed.error->line, parsed.error->key,
-         parsed.error->message);
+    // Only HERE's own keys are named: an unknown "key" may be a pasted secret (a line holding just
+    // the secret reads as a key without value), and messages never show a secret.
+    std::string key = parsed.error->key;
+    std::string message = parsed.error->message;
+    if (!key.empty() && !is_known_key(key)) {
+      key.clear();
+      message += " (of an unrecognised key)";
+    }
+    fail(error::credentials_malformed, source_name, parsed.error->line, std::move(key), message);
   }
   // Later duplicates win, as in java.util.Properties.
   std::map<std::string_view, const detail::property*> known;
@@ -286,8 +298,7 @@ credentials default_credentials() {
   } else {
     note("~/.here/credentials.properties (HOME not set)");
   }
-  throw credentials_error(error::credentials_not_found,
-                          "no HERE credentials found; tried: " + tried);
+  throw credentials_error(error::credentials_not_found, "searched " + tried);
 }
 
 }  // namespace here::oauth
