@@ -5,7 +5,9 @@
 #include <here/oauth/credentials.hpp>
 #include <here/oauth/error.hpp>
 #include <here/oauth/fetch_token.hpp>
+#include <here/oauth/provider_options.hpp>
 #include <here/oauth/request_options.hpp>
 #include <here/oauth/secret_string.hpp>
 #include <here/oauth/signer.hpp>
+#include <here/oauth/token_provider.hpp>
 #include <here/oauth/version.hpp>

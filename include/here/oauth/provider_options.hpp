@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <boost/system/error_code.hpp>
+
+#include <here/oauth/error.hpp>
+#include <here/oauth/request_options.hpp>
+
+namespace here::oauth {
+
+/// How failed token requests are retried. Delays use exponential backoff with full jitter:
+/// a random delay in [0, min(max_delay, base_delay * 2^(n-1))] before retry n, never less than the
+/// server's Retry-After.
+struct retry_policy {
+  /// Attempts made while callers wait (the first one included) before they get the error.
+  unsigned max_attempts = 4;
+  std::chrono::milliseconds base_delay{200};
+  std::chrono::milliseconds max_delay{30000};
+  /// How long a credentials error (401300 and the like, other 4xx, certificate failures) is served
+  /// to new callers before the endpoint is asked again: a bad key must not hammer it.
+  std::chrono::milliseconds permanent_error_backoff{30000};
+  /// A Retry-After larger than this is capped to it.
+  std::chrono::milliseconds max_retry_after{std::chrono::minutes(10)};
+};
+
+/// What the provider reports to the optional event callback. Never contains the secret or a whole
+/// token.
+struct provider_event {
+  enum class kind { request_started, request_succeeded, request_failed };
+  kind type = kind::request_started;
+  unsigned attempt = 1;  ///< 1 for the first attempt of a refresh, 2 for its first retry…
+  std::chrono::milliseconds duration{};  ///< for succeeded/failed: how long the request took
+  boost::system::error_code error;       ///< for failed
+  error_details details;                 ///< for failed: what the server said
+  std::chrono::milliseconds retry_in{
+      -1};  ///< for failed: delay before the next attempt; -1: none scheduled
+  std::chrono::system_clock::time_point expires_at;  ///< for succeeded
+  std::string token_preview;            ///< for succeeded: redact_token() of the new token
+  std::chrono::seconds clock_offset{};  ///< the server's clock minus ours, as currently known
+};
+
+/// Counters since construction. Reading them is cheap and never blocks the provider.
+struct provider_stats {
+  std::uint64_t requests = 0;    ///< token requests sent
+  std::uint64_t failures = 0;    ///< requests that failed
+  std::uint64_t retries = 0;     ///< requests that were a retry of a failed one
+  std::uint64_t cache_hits = 0;  ///< token()/async_token() calls answered from the cache
+  std::uint64_t waits = 0;       ///< token()/async_token() calls that waited for a request
+};
+
+/// Options of a token_provider: the request (scope, TLS, proxy, timeout…) plus caching and retries.
+struct provider_options : request_options {
+  /// The soft point: a refresh starts this long before expiry (at most half the lifetime), while
+  /// callers keep getting the cached token.
+  std::chrono::seconds refresh_ahead{300};
+  /// The hard point: a token this close to expiry (at most a tenth of the lifetime) is not handed
+  /// out any more; callers wait for the refresh.
+  std::chrono::seconds expiry_margin{30};
+  retry_policy retry;
+  /// Called on the provider's strand for every request started, succeeded or failed. Keep it quick.
+  std::function<void(const provider_event&)> on_event;
+};
+
+}  // namespace here::oauth

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <here/oauth/access_token.hpp>
+#include <here/oauth/credentials.hpp>
+#include <here/oauth/error.hpp>
+#include <here/oauth/fetch_token.hpp>
+#include <here/oauth/provider_options.hpp>
+
+namespace here::oauth {
+
+namespace detail {
+class provider_core;  // src/provider_core.hpp
+using token_signature = void(boost::system::error_code, access_token);
+using token_handler = boost::asio::any_completion_handler<token_signature>;
+/// Serves from cache or queues the handler; details_out (may be null) receives the error details
+/// on the handler's executor just before the handler runs.
+void start_token(const std::shared_ptr<provider_core>& core, token_handler handler,
+                 error_details* details_out);
+}  // namespace detail
+
+/// One cached, proactively refreshed bearer token for one (credentials, scope), shared by every
+/// coroutine and thread of a service.
+///
+/// - Cache hits cost no I/O and take no lock shared with other threads.
+/// - While a request is in flight, every caller awaits that one request.
+/// - A timer refreshes the token ahead of expiry, so callers do not wait after the first token.
+/// - Failures are retried with jittered backoff; while a usable token exists they are invisible.
+///
+/// Every member may be called from any thread. Completions run on each handler's associated
+/// executor (for token(), the awaiting coroutine's), never inside the initiating call.
+class token_provider {
+ public:
+  /// Starts one token request: the transport. Custom ones serve tests and special transports.
+  using fetch_function = std::function<void(
+      boost::asio::any_io_executor, std::chrono::seconds clock_offset, detail::fetch_handler)>;
+
+  /// Throws token_error when the options or the endpoint URL are invalid.
+  token_provider(boost::asio::any_io_executor ex, credentials creds, provider_options options = {});
+  /// A provider whose requests go through fetch instead of HTTPS. options' request fields unused.
+  token_provider(boost::asio::any_io_executor ex, fetch_function fetch,
+                 provider_options options = {});
+
+  /// Completes pending waiters with operation_aborted and stops the refresh timer.
+  ~token_provider();
+
+  token_provider(const token_provider&) = delete;
+  token_provider& operator=(const token_provider&) = delete;
+
+  /// A usable token: from the cache, or after the shared request. Throws token_error, whose
+  /// details() hold what the server said.
+  boost::asio::awaitable<access_token> token();
+
+  /// Completion signature void(error_code, access_token). Works with any completion token:
+  /// use_awaitable, deferred, use_future, as_tuple(...), callbacks. A waiter cancelled through
+  /// its cancellation slot completes with operation_aborted and affects nobody else.
+  template <class CompletionToken>
+  auto async_token(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, detail::token_signature>(
+        [](auto handler, const std::shared_ptr<detail::provider_core>& core) {
+          detail::start_token(core, detail::token_handler(std::move(handler)), nullptr);
+        },
+        token, core_);
+  }
+
+  /// The cached token if it is usable now (not past its hard point). No I/O, never waits.
+  std::optional<access_token> cached() const;
+
+  /// A HERE API answered 401 to this token: if it is the cached one, drop it and fetch a new one
+  /// (once, however many callers report it). Reports of an older token are ignored.
+  void invalidate(const access_token& rejected);
+
+  /// Completes every waiter with operation_aborted, abandons the request in flight and stops the
+  /// timer. The cached token stays; a later call starts afresh.
+  void cancel();
+
+  provider_stats stats() const;
+  boost::asio::any_io_executor get_executor() const;
+
+ private:
+  std::shared_ptr<detail::provider_core> core_;
+};
+
+}  // namespace here::oauth

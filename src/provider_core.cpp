@@ -1,0 +1,338 @@
+#include "provider_core.hpp"
+
+#include <functional>
+#include <thread>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+
+namespace here::oauth::detail {
+namespace asio = boost::asio;
+using boost::system::error_code;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+namespace {
+
+unsigned hit_stripe() {
+  thread_local const unsigned stripe =
+      static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+  return stripe;
+}
+
+template <class Counter>
+void bump(Counter& c) {
+  c.value.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+provider_core::provider_core(asio::any_io_executor ex, token_provider::fetch_function fetch,
+                             provider_options options)
+    : ex_(std::move(ex)),
+      strand_(asio::make_strand(ex_)),
+      fetch_(std::move(fetch)),
+      options_(std::move(options)),
+      random_(std::random_device{}()),
+      fsm_(options_.refresh_ahead, options_.expiry_margin, options_.retry,
+           [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); }),
+      timer_(strand_) {}
+
+std::optional<access_token> provider_core::try_hit() {
+  const token_snapshot* snapshot = published_.load();
+  if (snapshot == nullptr)
+    return std::nullopt;
+  const steady_time now = std::chrono::steady_clock::now();
+  if (now >= snapshot->hard)
+    return std::nullopt;
+  if (now >= snapshot->soft && !refresh_active_.load(std::memory_order_relaxed) &&
+      !nudge_posted_.exchange(true, std::memory_order_relaxed)) {
+    // Normally the timer has started the refresh already; this covers a timer that could not run
+    // (a stalled io_context), without posting once per hit.
+    asio::post(strand_, [self = shared_from_this()] {
+      self->nudge_posted_.store(false, std::memory_order_relaxed);
+      const steady_time now = std::chrono::steady_clock::now();
+      if (self->fsm_.usable(now) && self->fsm_.on_timer(now))
+        self->launch_fetch();
+      self->arm_timer();
+    });
+  }
+  bump(hits_[hit_stripe() % hits_.size()]);
+  return snapshot->token;
+}
+
+std::optional<access_token> provider_core::peek() const {
+  const token_snapshot* snapshot = published_.load();
+  if (snapshot == nullptr || std::chrono::steady_clock::now() >= snapshot->hard)
+    return std::nullopt;
+  return snapshot->token;
+}
+
+void provider_core::enqueue(token_handler handler, error_details* details_out) {
+  auto w = std::make_shared<waiter>(std::move(handler), details_out);
+  w->work = asio::prefer(asio::get_associated_executor(w->handler, ex_),
+                         asio::execution::outstanding_work.tracked);
+  auto slot = asio::get_associated_cancellation_slot(w->handler);
+  if (slot.is_connected()) {
+    slot.assign(
+        [weak_self = weak_from_this(), weak_w = std::weak_ptr<waiter>(w)](asio::cancellation_type) {
+          // Removing a waiter has no side effect on the request, so every cancellation type is met.
+          auto self = weak_self.lock();
+          auto w = weak_w.lock();
+          if (self && w)
+            asio::post(self->strand_, [self, w] { self->on_cancel_waiter(w); });
+        });
+  }
+  asio::post(strand_, [self = shared_from_this(), w = std::move(w)] { self->on_demand(w); });
+}
+
+void provider_core::invalidate(const access_token& rejected) {
+  // Withdraw at once so no further hit hands out the rejected token; the strand does the rest.
+  if (!published_.withdraw_if(rejected.value))
+    return;
+  asio::post(strand_,
+             [self = shared_from_this(), value = rejected.value] { self->on_invalidate(value); });
+}
+
+void provider_core::cancel() {
+  asio::post(strand_, [self = shared_from_this()] { self->on_cancel(); });
+}
+
+provider_stats provider_core::stats() const {
+  provider_stats s;
+  for (const auto& h : hits_)
+    s.cache_hits += h.value.load(std::memory_order_relaxed);
+  s.requests = requests_.value.load(std::memory_order_relaxed);
+  s.failures = failures_.value.load(std::memory_order_relaxed);
+  s.retries = retries_.value.load(std::memory_order_relaxed);
+  s.waits = waits_.value.load(std::memory_order_relaxed);
+  return s;
+}
+
+void provider_core::on_demand(const waiter_ptr& w) {
+  if (w->done)
+    return;  // cancelled before it got here
+  const auto decision = fsm_.on_demand(std::chrono::steady_clock::now());
+  switch (decision.what) {
+    case refresh_fsm::demand::serve:
+      bump(hits_[hit_stripe() % hits_.size()]);
+      complete(w, {}, current_, nullptr);
+      break;
+    case refresh_fsm::demand::wait:
+      bump(waits_);
+      waiters_.push_back(w);
+      w->position = std::prev(waiters_.end());
+      w->queued = true;
+      break;
+    case refresh_fsm::demand::fail:
+      complete(w, last_error_ ? last_error_ : make_error_code(error::backing_off), nullptr,
+               last_details_);
+      break;
+  }
+  if (decision.start_fetch) {
+    launch_fetch();
+    arm_timer();
+  }
+}
+
+void provider_core::on_cancel_waiter(const waiter_ptr& w) {
+  if (!w->done)
+    complete(w, asio::error::operation_aborted, nullptr, nullptr);
+}
+
+void provider_core::on_invalidate(const std::string& token_value) {
+  if (!current_ || current_->token.value != token_value)
+    return;
+  current_.reset();
+  published_.publish(nullptr);
+  if (fsm_.on_invalidated())
+    launch_fetch();
+  arm_timer();
+}
+
+void provider_core::on_cancel() {
+  fsm_.on_cancelled();
+  ++fetch_generation_;  // whatever the abandoned request returns is ignored
+  if (fetch_signal_) {
+    fetch_signal_->emit(asio::cancellation_type::terminal);
+    fetch_signal_.reset();
+  }
+  ++timer_generation_;
+  timer_.cancel();
+  complete_all(asio::error::operation_aborted, nullptr);
+  update_refresh_active();
+}
+
+void provider_core::launch_fetch() {
+  const std::uint64_t id = ++fetch_generation_;
+  fetch_started_ = std::chrono::steady_clock::now();
+  bump(requests_);
+  if (fsm_.attempt() > 1)
+    bump(retries_);
+  refresh_active_.store(true, std::memory_order_relaxed);
+  provider_event started;
+  started.type = provider_event::kind::request_started;
+  started.attempt = fsm_.attempt();
+  started.clock_offset = clock_offset_;
+  emit(started);
+
+  fetch_signal_ = std::make_shared<asio::cancellation_signal>();
+  auto on_done = [self = shared_from_this(), id, signal = fetch_signal_](error_code ec,
+                                                                         fetch_result result) {
+    self->on_fetch_done(id, ec, std::move(result));
+  };
+  fetch_(strand_, clock_offset_,
+         asio::bind_cancellation_slot(fetch_signal_->slot(),
+                                      asio::bind_executor(strand_, std::move(on_done))));
+}
+
+void provider_core::on_fetch_done(std::uint64_t id, error_code ec, fetch_result result) {
+  if (id != fetch_generation_)
+    return;  // abandoned by cancel()
+  fetch_signal_.reset();
+  const steady_time now = std::chrono::steady_clock::now();
+  learn_clock_offset(result, ec == error::timestamp_rejected);
+
+  provider_event event;
+  event.attempt = fsm_.attempt();
+  event.duration = duration_cast<milliseconds>(now - fetch_started_);
+  refresh_fsm::fetch_decision decision;
+  if (!ec) {
+    decision = fsm_.on_fetch_succeeded(now, result.sent_at_steady,
+                                       duration_cast<milliseconds>(result.expires_in));
+    if (decision.adopt_token) {
+      if (result.token.expires_at == std::chrono::system_clock::time_point{}) {
+        result.token.expires_at = result.sent_at + result.expires_in;
+      }
+      const token_deadlines& d = *fsm_.deadlines();
+      current_ = std::make_shared<token_snapshot>(token_snapshot{result.token, d.soft, d.hard});
+      published_.publish(current_);
+    }
+    if (decision.fail_waiters) {
+      ec = make_error_code(error::malformed_response);
+      result.details.message = "the token expired before its answer arrived (expires_in " +
+                               std::to_string(result.expires_in.count()) + " s)";
+    }
+  } else {
+    decision = fsm_.on_fetch_failed(now, classify_failure(ec),
+                                    result.details.retry_after
+                                        ? std::optional<milliseconds>(*result.details.retry_after)
+                                        : std::nullopt);
+  }
+
+  if (ec) {
+    bump(failures_);
+    last_error_ = ec;
+    last_details_ = std::make_shared<const error_details>(result.details);
+    event.type = provider_event::kind::request_failed;
+    event.error = ec;
+    event.details = result.details;
+    if (decision.retry_in)
+      event.retry_in = *decision.retry_in;
+    if (decision.start_fetch)
+      event.retry_in = milliseconds(0);
+  } else {
+    event.type = provider_event::kind::request_succeeded;
+    event.expires_at = result.token.expires_at;
+    event.token_preview = redact_token(result.token.value);
+  }
+  event.clock_offset = clock_offset_;
+  emit(event);
+
+  if (decision.complete_waiters && current_)
+    complete_all({}, nullptr);
+  if (decision.fail_waiters)
+    complete_all(last_error_, last_details_);
+  if (decision.start_fetch)
+    launch_fetch();
+  arm_timer();
+}
+
+void provider_core::on_timer(std::uint64_t id) {
+  if (id != timer_generation_)
+    return;
+  if (fsm_.on_timer(std::chrono::steady_clock::now()))
+    launch_fetch();
+  arm_timer();
+}
+
+void provider_core::arm_timer() {
+  update_refresh_active();
+  const auto wake = fsm_.next_wakeup();
+  const std::uint64_t id = ++timer_generation_;
+  if (!wake) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(*wake);
+  timer_.async_wait([self = shared_from_this(), id](error_code ec) {
+    if (!ec)
+      self->on_timer(id);
+  });
+}
+
+void provider_core::update_refresh_active() {
+  refresh_active_.store(fsm_.current_phase() != refresh_fsm::phase::idle,
+                        std::memory_order_relaxed);
+}
+
+void provider_core::complete(const waiter_ptr& w, error_code ec,
+                             std::shared_ptr<const token_snapshot> snapshot,
+                             std::shared_ptr<const error_details> details) {
+  w->done = true;
+  if (w->queued) {
+    waiters_.erase(w->position);
+    w->queued = false;
+  }
+  // Posted through our executor (so never inline), then dispatched to the handler's own.
+  auto handler_ex = asio::get_associated_executor(w->handler, ex_);
+  auto run = [w, ec, snapshot = std::move(snapshot), details = std::move(details)]() mutable {
+    token_handler handler = std::move(w->handler);
+    if (ec && w->details_out != nullptr && details)
+      *w->details_out = *details;
+    // Our cancellation handler must not outlive the operation.
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    if (slot.is_connected())
+      slot.clear();
+    std::move(handler)(ec, ec || !snapshot ? access_token{} : snapshot->token);
+  };
+  asio::post(ex_, asio::bind_executor(handler_ex, std::move(run)));
+}
+
+void provider_core::complete_all(error_code ec, std::shared_ptr<const error_details> details) {
+  std::list<waiter_ptr> waiting;
+  waiting.swap(waiters_);
+  for (auto& w : waiting) {
+    w->queued = false;
+    complete(w, ec, ec ? nullptr : current_, details);
+  }
+}
+
+void provider_core::learn_clock_offset(const fetch_result& result, bool rejected_timestamp) {
+  if (!result.server_date || result.sent_at == std::chrono::system_clock::time_point{})
+    return;
+  // The server stamped its Date somewhere between sending and now: take the midpoint.
+  const auto received = std::chrono::system_clock::now();
+  const auto midpoint = result.sent_at + (received - result.sent_at) / 2;
+  const auto measured = std::chrono::round<seconds>(*result.server_date - midpoint);
+  // Date has a resolution of one second: small differences are noise, except when the server
+  // has just told us our timestamp is wrong.
+  if (rejected_timestamp || std::chrono::abs(measured - clock_offset_) >= seconds(5)) {
+    clock_offset_ = measured;
+  }
+}
+
+void provider_core::emit(const provider_event& event) {
+  if (!options_.on_event)
+    return;
+  try {
+    options_.on_event(event);
+  } catch (...) {
+    // An observer's failure must not break token delivery.
+  }
+}
+
+}  // namespace here::oauth::detail

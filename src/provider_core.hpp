@@ -1,0 +1,101 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <list>
+#include <memory>
+#include <random>
+
+#include <boost/asio/any_completion_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <here/oauth/token_provider.hpp>
+
+#include "published_token.hpp"
+#include "refresh_fsm.hpp"
+
+namespace here::oauth::detail {
+
+/// The provider's shared state. The decisions live in refresh_fsm; this class turns them into
+/// I/O, timers and completions. Everything but the read path runs on one strand, so no lock is ever
+/// held across I/O; the read path (published_token) takes no lock shared with other readers.
+class provider_core : public std::enable_shared_from_this<provider_core> {
+ public:
+  provider_core(boost::asio::any_io_executor ex, token_provider::fetch_function fetch,
+                provider_options options);
+
+  // Any thread.
+  /// The cached token if it can be handed out now; nudges a refresh past the soft point.
+  std::optional<access_token> try_hit();
+  std::optional<access_token> peek() const;
+  void enqueue(token_handler handler, error_details* details_out);
+  void invalidate(const access_token& rejected);
+  void cancel();
+  provider_stats stats() const;
+  const boost::asio::any_io_executor& executor() const noexcept { return ex_; }
+
+ private:
+  struct waiter {
+    // Built by construction only: Boost 1.81's any_completion_handler move assignment recurses
+    // forever (fixed in 1.82), so a handler is never assigned.
+    waiter(token_handler h, error_details* out) : handler(std::move(h)), details_out(out) {}
+    token_handler handler;
+    error_details* details_out = nullptr;
+    boost::asio::any_completion_executor
+        work;  // keeps the handler's executor from running out of work
+    std::list<std::shared_ptr<waiter>>::iterator position;
+    bool queued = false;
+    bool done = false;
+  };
+  using waiter_ptr = std::shared_ptr<waiter>;
+
+  // Strand only.
+  void on_demand(const waiter_ptr& w);
+  void on_cancel_waiter(const waiter_ptr& w);
+  void on_invalidate(const std::string& token_value);
+  void on_cancel();
+  void launch_fetch();
+  void on_fetch_done(std::uint64_t id, boost::system::error_code ec, fetch_result result);
+  void on_timer(std::uint64_t id);
+  void arm_timer();
+  void complete(const waiter_ptr& w, boost::system::error_code ec,
+                std::shared_ptr<const token_snapshot> snapshot,
+                std::shared_ptr<const error_details> details);
+  void complete_all(boost::system::error_code ec, std::shared_ptr<const error_details> details);
+  void learn_clock_offset(const fetch_result& result, bool rejected_timestamp);
+  void emit(const provider_event& event);
+  void update_refresh_active();
+
+  boost::asio::any_io_executor ex_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  token_provider::fetch_function fetch_;
+  provider_options options_;
+
+  // Strand only.
+  std::mt19937_64 random_;
+  refresh_fsm fsm_;
+  boost::asio::steady_timer timer_;
+  std::uint64_t timer_generation_ = 0;
+  std::uint64_t fetch_generation_ = 0;
+  std::shared_ptr<boost::asio::cancellation_signal> fetch_signal_;
+  steady_time fetch_started_{};
+  std::list<waiter_ptr> waiters_;
+  std::shared_ptr<const token_snapshot> current_;
+  boost::system::error_code last_error_;
+  std::shared_ptr<const error_details> last_details_;
+  std::chrono::seconds clock_offset_{0};
+
+  // Any thread.
+  published_token published_;
+  alignas(64) std::atomic<bool> refresh_active_{false};  // a refresh is running or scheduled
+  std::atomic<bool> nudge_posted_{false};
+  struct alignas(64) counter {
+    std::atomic<std::uint64_t> value{0};
+  };
+  std::array<counter, 8> hits_;  // striped by thread: hits on two threads share no cache line
+  counter requests_, failures_, retries_, waits_;
+};
+
+}  // namespace here::oauth::detail
