@@ -1,0 +1,425 @@
+#include "token_protocol.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <here/oauth/version.hpp>
+
+#include "http_date.hpp"
+#include "percent_encoding.hpp"
+
+namespace here::oauth::detail {
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t max_message_chars = 300;
+constexpr std::size_t max_excerpt_chars = 200;
+
+char lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i]))
+      return false;
+  }
+  return true;
+}
+
+bool all_digits(std::string_view s) noexcept {
+  if (s.empty())
+    return false;
+  for (char c : s) {
+    if (c < '0' || c > '9')
+      return false;
+  }
+  return true;
+}
+
+/// A field under its OAuth2 (snake_case) name, else under HERE's camelCase name.
+struct found_field {
+  const json::value* value = nullptr;
+  std::string_view name;  ///< the spelling found, for messages
+};
+
+found_field find_field(const json::object& object, std::string_view snake, std::string_view camel) {
+  if (auto* v = object.if_contains(snake))
+    return {v, snake};
+  if (!camel.empty()) {
+    if (auto* v = object.if_contains(camel))
+      return {v, camel};
+  }
+  return {nullptr, snake};
+}
+
+const char* kind_name(json::kind k) {
+  switch (k) {
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
+    case json::kind::int64:
+    case json::kind::uint64:
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
+  }
+  return "an unknown value";
+}
+
+/// The string value of a field, or a description of why it is unusable (naming the field).
+std::optional<std::string_view> required_string(const json::object& object, std::string_view snake,
+                                                std::string_view camel, std::string& problem) {
+  found_field f = find_field(object, snake, camel);
+  if (f.value == nullptr) {
+    problem = "field " + std::string(snake) + " is missing";
+    return std::nullopt;
+  }
+  if (!f.value->is_string()) {
+    problem =
+        "field " + std::string(f.name) + " is " + kind_name(f.value->kind()) + ", not a string";
+    return std::nullopt;
+  }
+  std::string_view s = f.value->get_string();
+  if (s.empty()) {
+    problem = "field " + std::string(f.name) + " is empty";
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<std::chrono::seconds> required_lifetime(const json::object& object,
+                                                      std::string& problem) {
+  found_field f = find_field(object, "expires_in", "expiresIn");
+  if (f.value == nullptr) {
+    problem = "field expires_in is missing";
+    return std::nullopt;
+  }
+  const std::string name(f.name);
+  long double seconds = 0;
+  switch (f.value->kind()) {
+    case json::kind::int64:
+      seconds = static_cast<long double>(f.value->get_int64());
+      break;
+    case json::kind::uint64:
+      seconds = static_cast<long double>(f.value->get_uint64());
+      break;
+    case json::kind::double_: {
+      const double d = f.value->get_double();
+      if (!std::isfinite(d) || d != std::floor(d)) {
+        problem = "field " + name + " is not a whole number of seconds";
+        return std::nullopt;
+      }
+      seconds = d;
+      break;
+    }
+    default:
+      problem = "field " + name + " is " + kind_name(f.value->kind()) + ", not a number";
+      return std::nullopt;
+  }
+  if (seconds <= 0) {
+    problem = "field " + name + " is not positive";
+    return std::nullopt;
+  }
+  if (seconds > static_cast<long double>(max_plausible_lifetime.count())) {
+    problem = "field " + name + " is implausibly large (more than a year)";
+    return std::nullopt;
+  }
+  return std::chrono::seconds(static_cast<std::int64_t>(seconds));
+}
+
+/// Printable ASCII without spaces: a token goes verbatim into an Authorization header, so CR, LF
+/// or other control characters must never get through.
+bool is_header_safe_token(std::string_view s) noexcept {
+  for (char c : s) {
+    if (c <= 0x20 || c >= 0x7F)
+      return false;
+  }
+  return true;
+}
+
+void parse_success(const token_response_view& r, std::chrono::system_clock::time_point sent_at,
+                   parsed_token_response& out) {
+  auto malformed = [&out, &r](std::string message) {
+    out.ec = error::malformed_response;
+    out.details.http_status = r.status;
+    out.details.message = std::move(message);
+  };
+  if (r.body.empty())
+    return malformed("the token response has an empty body");
+
+  boost::system::error_code json_ec;
+  json::value doc = json::parse(r.body, json_ec);
+  if (json_ec) {
+    // The body is not echoed: a 200 answer may carry a token in some other format.
+    std::string message = "the token response is not JSON (";
+    if (!r.content_type.empty()) {
+      message += "Content-Type " + sanitize_excerpt(r.content_type, 60) + ", ";
+    }
+    message += std::to_string(r.body.size()) + " bytes)";
+    return malformed(std::move(message));
+  }
+  if (!doc.is_object()) {
+    return malformed(std::string("the token response is ") + kind_name(doc.kind()) +
+                     ", not a JSON object");
+  }
+  const json::object& object = doc.get_object();
+
+  std::string problem;
+  auto value = required_string(object, "access_token", "accessToken", problem);
+  if (!value)
+    return malformed(problem);
+  if (!is_header_safe_token(*value)) {
+    return malformed("field access_token contains characters not allowed in an HTTP header");
+  }
+  auto type = required_string(object, "token_type", "tokenType", problem);
+  if (!type)
+    return malformed(problem);
+  if (!iequals(*type, "bearer")) {
+    return malformed("field token_type is '" + sanitize_excerpt(*type, 40) + "', not bearer");
+  }
+  auto lifetime = required_lifetime(object, problem);
+  if (!lifetime)
+    return malformed(problem);
+
+  std::string scope;
+  if (found_field f = find_field(object, "scope", ""); f.value != nullptr && !f.value->is_null()) {
+    if (!f.value->is_string()) {
+      return malformed(std::string("field scope is ") + kind_name(f.value->kind()) +
+                       ", not a string");
+    }
+    scope = std::string(f.value->get_string());
+  }
+
+  out.token.value = std::string(*value);
+  out.token.token_type = std::string(*type);
+  out.token.scope = std::move(scope);
+  out.token.expires_at = sent_at + *lifetime;
+  out.expires_in = *lifetime;
+}
+
+/// HERE's errorCode may be a number or a string.
+std::string code_text(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::int64:
+      return std::to_string(v.get_int64());
+    case json::kind::uint64:
+      return std::to_string(v.get_uint64());
+    case json::kind::string:
+      return sanitize_excerpt(v.get_string(), 40);
+    default:
+      return {};
+  }
+}
+
+std::string string_field(const json::object& object, std::string_view name, std::size_t limit) {
+  if (auto* v = object.if_contains(name); v != nullptr && v->is_string()) {
+    return sanitize_excerpt(v->get_string(), limit);
+  }
+  return {};
+}
+
+/// HERE repeats its code in OAuth2's error_description: "errorCode: '401300'. Signature ...".
+std::string code_in_description(std::string_view description) {
+  constexpr std::string_view marker = "errorCode: '";
+  const std::size_t at = description.find(marker);
+  if (at == std::string_view::npos)
+    return {};
+  std::string_view rest = description.substr(at + marker.size());
+  const std::size_t end = rest.find('\'');
+  if (end == std::string_view::npos || end > 12 || !all_digits(rest.substr(0, end)))
+    return {};
+  return std::string(rest.substr(0, end));
+}
+
+void parse_error(const token_response_view& r, std::chrono::system_clock::time_point sent_at,
+                 parsed_token_response& out) {
+  error_details& d = out.details;
+  d.http_status = r.status;
+  if (!r.retry_after.empty())
+    d.retry_after = parse_retry_after(r.retry_after, out.server_date, sent_at);
+
+  std::string here_code;  // numeric HERE code, for the 401 mapping
+  boost::system::error_code json_ec;
+  json::value doc = r.body.empty() ? json::value() : json::parse(r.body, json_ec);
+  if (!json_ec && doc.is_object()) {
+    const json::object& object = doc.get_object();
+    std::string oauth_error = string_field(object, "error", 60);
+    std::string description = string_field(object, "error_description", max_message_chars);
+    if (auto* code = object.if_contains("errorCode"))
+      here_code = code_text(*code);
+    if (here_code.empty())
+      here_code = code_in_description(description);
+    d.error_code = !here_code.empty() ? here_code : oauth_error;
+    d.error_id = string_field(object, "errorId", 100);
+    d.message = string_field(object, "message", max_message_chars);
+    if (d.message.empty())
+      d.message = description;
+    if (d.message.empty() && d.error_code.empty()) {
+      d.message = "answer: " + sanitize_excerpt(r.body, max_excerpt_chars);
+    }
+  } else if (!r.body.empty()) {
+    // A proxy's or load balancer's page: a short excerpt says who answered.
+    d.message = "non-JSON answer";
+    if (!r.content_type.empty())
+      d.message += " (" + sanitize_excerpt(r.content_type, 60) + ")";
+    const std::size_t first = r.body.find_first_not_of(" \t\r\n");
+    const bool markup = first != std::string_view::npos && r.body[first] == '<';
+    d.message += ": " + sanitize_excerpt(r.body, max_excerpt_chars, markup);
+  }
+
+  const unsigned status = r.status;
+  if (status >= 300 && status < 400) {
+    out.ec = error::redirect_refused;
+    std::string where = r.location.empty() ? std::string("no Location")
+                                           : "Location " + sanitize_excerpt(r.location, 200);
+    std::string note = "redirect not followed (" + where + ")";
+    d.message = d.message.empty() ? note : note + "; " + d.message;
+  } else if (status == 401) {
+    const bool numeric = all_digits(here_code) && here_code.size() == 6;
+    if (here_code == "401204") {
+      out.ec = error::timestamp_rejected;
+    } else if (!numeric || here_code.starts_with("4012") || here_code.starts_with("4013")) {
+      out.ec = error::signature_rejected;
+    } else {
+      out.ec = error::request_rejected;
+    }
+  } else if (status == 429) {
+    out.ec = error::rate_limited;
+  } else if (status >= 400 && status < 500) {
+    out.ec = error::request_rejected;
+  } else if (status >= 500 && status < 600) {
+    out.ec = error::server_error;
+  } else {
+    out.ec = error::malformed_response;
+    std::string note = "unexpected HTTP status " + std::to_string(status);
+    d.message = d.message.empty() ? note : note + "; " + d.message;
+  }
+}
+
+}  // namespace
+
+std::string default_user_agent() {
+  return std::string("here-oauth-cpp/") + HERE_OAUTH_VERSION_STRING;
+}
+
+parameter_list token_request_parameters(const request_options& options) {
+  parameter_list params{{"grant_type", "client_credentials"}};
+  if (!options.scope.empty())
+    params.emplace_back("scope", options.scope);
+  if (options.requested_lifetime) {
+    params.emplace_back("expires_in", std::to_string(options.requested_lifetime->count()));
+  }
+  return params;
+}
+
+token_http_request make_token_request(const endpoint& ep, const request_signer& signer,
+                                      const request_options& options,
+                                      std::chrono::seconds clock_offset) {
+  const parameter_list params = token_request_parameters(options);
+  const signed_request signature = signer.sign("POST", ep.url, params, clock_offset);
+
+  token_http_request request{http::verb::post, ep.target, 11};
+  request.set(http::field::host, ep.host_header);
+  request.set(http::field::user_agent,
+              options.user_agent.empty() ? default_user_agent() : options.user_agent);
+  request.set(http::field::accept, "application/json");
+  request.set(http::field::content_type, "application/x-www-form-urlencoded");
+  request.set(http::field::authorization, signature.authorization_header);
+  // One request per connection: the server may close as soon as it has answered.
+  request.set(http::field::connection, "close");
+  request.body() = encode_form_parameters(params);
+  request.prepare_payload();
+  return request;
+}
+
+std::optional<std::chrono::seconds> parse_retry_after(
+    std::string_view value, std::optional<std::chrono::system_clock::time_point> server_date,
+    std::chrono::system_clock::time_point now) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+    value.remove_suffix(1);
+  if (all_digits(value)) {
+    if (value.size() > 10)
+      return std::nullopt;
+    std::int64_t seconds = 0;
+    for (char c : value)
+      seconds = seconds * 10 + (c - '0');
+    return std::chrono::seconds(seconds);
+  }
+  auto date = parse_http_date(value);
+  if (!date)
+    return std::nullopt;
+  const auto from = server_date.value_or(now);
+  if (*date <= from)
+    return std::chrono::seconds(0);
+  return std::chrono::ceil<std::chrono::seconds>(*date - from);
+}
+
+std::string sanitize_excerpt(std::string_view text, std::size_t max_chars, bool drop_markup) {
+  std::string out;
+  bool in_tag = false;
+  bool pending_space = false;
+  bool cut = false;
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
+    if (in_tag) {
+      if (c == '>') {
+        in_tag = false;
+        pending_space = true;
+      }
+      continue;
+    }
+    if (c == '<' && drop_markup) {
+      in_tag = true;
+      continue;
+    }
+    if (c <= 0x20 || c >= 0x7F) {
+      // Control characters, white space and non-ASCII bytes: one space.
+      pending_space = true;
+      continue;
+    }
+    if (out.size() + (pending_space && !out.empty() ? 1 : 0) >= max_chars) {
+      cut = true;
+      break;
+    }
+    if (pending_space && !out.empty())
+      out.push_back(' ');
+    pending_space = false;
+    out.push_back(static_cast<char>(c));
+  }
+  if (cut)
+    out += "...";
+  return out;
+}
+
+parsed_token_response parse_token_response(const token_response_view& response,
+                                           std::chrono::system_clock::time_point sent_at) {
+  parsed_token_response out;
+  if (!response.date.empty())
+    out.server_date = parse_http_date(response.date);
+  if (response.status >= 200 && response.status < 300) {
+    parse_success(response, sent_at, out);
+  } else {
+    parse_error(response, sent_at, out);
+  }
+  return out;
+}
+
+}  // namespace here::oauth::detail
