@@ -26,6 +26,24 @@ using test_support::local_token_server;
 using test_support::scripted_reply;
 using test_support::server_options;
 
+scripted_reply reply(fault what) {
+  scripted_reply r;
+  r.what = what;
+  return r;
+}
+
+scripted_reply status_reply(unsigned status) {
+  scripted_reply r = reply(fault::status);
+  r.status = status;
+  return r;
+}
+
+scripted_reply rate_limited_reply(std::chrono::seconds retry_after) {
+  scripted_reply r = reply(fault::rate_limited);
+  r.retry_after = retry_after;
+  return r;
+}
+
 provider_options options_for(const local_token_server& server) {
   provider_options o;
   o.ca_file = server.ca_file();
@@ -160,7 +178,7 @@ TEST(TokenProviderEndToEnd, CallersAreServedFromCacheWhileARefreshHangs) {
   std::optional<access_token> first;
   provider.async_token([&](error_code, access_token t) { first = t; });
   ASSERT_TRUE(run_until(io, [&] { return first.has_value(); }));
-  server.push(scripted_reply{.what = fault::hang});
+  server.push(reply(fault::hang));
   // Wait for the proactive refresh to start; it hangs until the request timeout.
   ASSERT_TRUE(run_until(io, [&] { return server.request_count() == 2; }));
   const auto waits_before = provider.stats().waits;
@@ -238,10 +256,10 @@ TEST(TokenProviderEndToEnd, ABadKeyIsReportedWithHeresDetailsAndNotHammered) {
 
 TEST(TokenProviderEndToEnd, TransientFailuresTimeoutsAndDroppedConnectionsAreRetried) {
   local_token_server server;
-  server.push(scripted_reply{.what = fault::status, .status = 503});
-  server.push(scripted_reply{.what = fault::close_mid_response});
-  server.push(scripted_reply{.what = fault::hang});
-  server.push(scripted_reply{.what = fault::close_before_response});
+  server.push(status_reply(503));
+  server.push(reply(fault::close_mid_response));
+  server.push(reply(fault::hang));
+  server.push(reply(fault::close_before_response));
   asio::io_context io;
   auto options = options_for(server);
   options.request_timeout = 500ms;
@@ -260,7 +278,7 @@ TEST(TokenProviderEndToEnd, TransientFailuresTimeoutsAndDroppedConnectionsAreRet
 
 TEST(TokenProviderEndToEnd, RetryAfterIsWaitedFor) {
   local_token_server server;
-  server.push(scripted_reply{.what = fault::rate_limited, .retry_after = 1s});
+  server.push(rate_limited_reply(1s));
   asio::io_context io;
   token_provider provider(io.get_executor(), server.credentials(), options_for(server));
   std::optional<access_token> got;
@@ -278,7 +296,7 @@ TEST(TokenProviderEndToEnd, RetryAfterIsWaitedFor) {
 TEST(TokenProviderEndToEnd, ANonJsonOkIsAMalformedResponseNotAMadeUpServerError) {
   local_token_server server;
   for (int i = 0; i < 2; ++i)
-    server.push(scripted_reply{.what = fault::non_json_body});
+    server.push(reply(fault::non_json_body));
   asio::io_context io;
   auto options = options_for(server);
   options.retry.max_attempts = 2;
