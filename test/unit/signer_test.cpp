@@ -329,18 +329,33 @@ TEST(SignRequest, RawSecretOnlyWorksForUnreservedSecrets) {
 }
 
 TEST(SignRequest, ParametersAreSortedNotAppended) {
-  // The tutorial writes grant_type first and the oauth_ parameters after it; with a scope the
-  // sorted order differs from that, and only the sorted one is right.
+  // The tutorial writes grant_type first and the oauth_ parameters after it. expires_in sorts
+  // before all of them, so appending it (as the tutorial's code invites) gives a wrong signature.
+  const parameter_list body{{"grant_type", "client_credentials"}, {"expires_in", "3600"}};
+  signature_input in = vector_input();
+  in.body = &body;
+  signed_request out = sign_request(in);
+  EXPECT_TRUE(out.signature_base_string.starts_with(
+      "POST&https%3A%2F%2Faccount.api.here.com%2Foauth2%2Ftoken&expires_in%3D3600%26grant_type%3D"))
+      << out.signature_base_string;
+  EXPECT_TRUE(out.signature_base_string.ends_with("%26oauth_version%3D1.0"));
+  // The "expires_in" vector of signature_vectors.json (oauthlib).
+  EXPECT_EQ(out.signature, "uDD/TXLH+K4Cav4PkPIGXqTAq5nEvXv2lJ3A2V8nvJs=");
+}
+
+TEST(SignRequest, ValuesAreEncodedBeforeTheBaseStringEncodesThemAgain) {
+  // The tutorial percent-encodes the joined parameter string once; each value must be encoded
+  // first, so a scope's ':' ends up as %253A in the base string, not %3A.
   const parameter_list body{{"grant_type", "client_credentials"},
                             {"scope", "hrn:here:authorization::org123:project/my-project"}};
   signature_input in = vector_input();
   in.body = &body;
   signed_request out = sign_request(in);
-  const auto oauth = out.signature_base_string.find("oauth_consumer_key");
-  const auto scope = out.signature_base_string.find("scope");
-  ASSERT_NE(oauth, std::string::npos);
-  ASSERT_NE(scope, std::string::npos);
-  EXPECT_LT(oauth, scope);
+  EXPECT_TRUE(out.signature_base_string.ends_with(
+      "%26scope%3Dhrn%253Ahere%253Aauthorization%253A%253Aorg123%253Aproject%252Fmy-project"))
+      << out.signature_base_string;
+  // The "scope" vector of signature_vectors.json (oauthlib).
+  EXPECT_EQ(out.signature, "dUUi8KM2rnKX9wJgEeH90MASnzkYKhoJIYtkIRbBlWs=");
 }
 
 // ---------------------------------------------------------------------------------------------
