@@ -10,7 +10,8 @@
 namespace here::oauth {
 namespace {
 char* copy_bytes(std::string_view value) {
-  if (value.empty()) return nullptr;
+  if (value.empty())
+    return nullptr;
   char* data = new char[value.size()];
   std::memcpy(data, value.data(), value.size());
   return data;
@@ -54,7 +55,9 @@ secret_string& secret_string::operator=(secret_string&& other) noexcept {
   return *this;
 }
 
-secret_string::~secret_string() { clear(); }
+secret_string::~secret_string() {
+  clear();
+}
 
 void secret_string::clear() noexcept {
   if (data_ != nullptr) {
