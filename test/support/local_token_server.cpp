@@ -516,6 +516,7 @@ scripted_reply local_token_server::impl::begin_request(
   if (!scripts.empty()) {
     scripted_reply next = std::move(scripts.front());
     scripts.pop_front();
+    r.applied = next.what;
     return next;
   }
   scripted_reply reply;
@@ -555,6 +556,7 @@ scripted_reply local_token_server::impl::begin_request(
         break;
     }
   }
+  r.applied = reply.what;
   return reply;
 }
 

@@ -86,6 +86,7 @@ struct recorded_request {
   std::string content_type;
   std::string user_agent;
   std::string body;
+  fault applied = fault::none;  ///< what the script or the random fault rate made of it
 };
 
 /// HERE errorCodes this server sends. The SDK maps every 4012xx/4013xx to signature_rejected.
