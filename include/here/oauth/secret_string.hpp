@@ -14,6 +14,8 @@ class secret_string {
 public:
   secret_string() noexcept = default;
   explicit secret_string(std::string_view value);
+  /// Disambiguates string literals between the two overloads around it.
+  explicit secret_string(const char* value) : secret_string(std::string_view(value)) {}
   /// Takes the value and wipes the caller's string buffer.
   explicit secret_string(std::string&& value);
   secret_string(const secret_string& other);
