@@ -508,7 +508,9 @@ TEST_F(TokenServerEndpoint, RoutesOnlyPostToTheTokenPath) {
   wrong_path.target = "/oauth2/token2";
   const auto a = handle(wrong_path.sign());
   EXPECT_EQ(a.status, 404U);
-  endpoint_request get = client_request().sign().view();
+  client_request signed_get;
+  signed_get.sign();
+  endpoint_request get = signed_get.view();  // views into signed_get
   get.method = "GET";
   EXPECT_EQ(endpoint.handle(get, fixed_now).status, 405U);
 }
