@@ -271,7 +271,12 @@ void parse_error(const token_response_view& r, std::chrono::system_clock::time_p
     if (d.message.empty())
       d.message = description;
     if (d.message.empty() && d.error_code.empty()) {
-      d.message = "answer: " + sanitize_excerpt(r.body, max_excerpt_chars);
+      // Without error fields the answer itself is quoted, unless it carries a token: a whole
+      // token never goes into a message (fuzz/corpus/token_response/error_with_token).
+      if (object.contains("access_token") || object.contains("accessToken"))
+        d.message = "answer without error fields holds an access token (not shown)";
+      else
+        d.message = "answer: " + sanitize_excerpt(r.body, max_excerpt_chars);
     }
   } else if (!r.body.empty()) {
     // A proxy's or load balancer's page: a short excerpt says who answered.
@@ -369,7 +374,13 @@ std::optional<std::chrono::seconds> parse_retry_after(
   const auto from = server_date.value_or(now);
   if (*date <= from)
     return std::chrono::seconds(0);
-  return std::chrono::ceil<std::chrono::seconds>(*date - from);
+  // In whole seconds: two valid dates (1678 and 2261, say) can be further apart than system_clock's
+  // nanoseconds reach (fuzz/corpus/token_response/retry_after_overflow). date is whole seconds,
+  // so this is the ceiling of date - from.
+  const auto whole = [](std::chrono::system_clock::time_point t) {
+    return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch());
+  };
+  return whole(*date) - whole(from);
 }
 
 std::string sanitize_excerpt(std::string_view text, std::size_t max_chars, bool drop_markup) {
