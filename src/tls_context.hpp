@@ -1,0 +1,24 @@
+#pragma once
+
+#include <memory>
+
+#include <boost/system/error_code.hpp>
+
+#include <here/oauth/error.hpp>
+#include <here/oauth/request_options.hpp>
+
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
+
+namespace here::oauth::detail {
+
+/// A TLS client context for token requests: TLS 1.2 or newer, peer verification always on, trust
+/// anchors from the system store (unless use_system_trust_store is false) plus ca_file and
+/// ca_directory. Building it loads the system store, which is slow: do it once per client.
+/// On failure returns null with ec = invalid_option and a message naming the option or file.
+std::shared_ptr<boost::asio::ssl::context> make_tls_context(const request_options& options,
+                                                            boost::system::error_code& ec,
+                                                            error_details& details);
+
+}  // namespace here::oauth::detail

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <boost/system/error_code.hpp>
+
+#include <here/oauth/credentials.hpp>
+#include <here/oauth/error.hpp>
+#include <here/oauth/fetch_token.hpp>
+#include <here/oauth/request_options.hpp>
+#include <here/oauth/signer.hpp>
+
+#include "endpoint.hpp"
+#include "proxy_settings.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
+
+namespace here::oauth::detail {
+
+/// Everything one token request needs that does not change between requests: the endpoint, the
+/// signer, validated options, the TLS context (built once: loading trust stores is slow) and the
+/// proxy. Immutable once built, so concurrent requests may share it.
+class token_client {
+ public:
+  token_client(endpoint target, request_signer signer, request_options options,
+               std::shared_ptr<boost::asio::ssl::context> tls, std::optional<proxy_config> proxy);
+
+  const endpoint& target() const noexcept { return target_; }
+  const request_signer& signer() const noexcept { return signer_; }
+  const request_options& options() const noexcept { return options_; }
+  /// Null for http:// endpoints.
+  boost::asio::ssl::context* tls_context() const noexcept { return tls_.get(); }
+  const std::optional<proxy_config>& proxy() const noexcept { return proxy_; }
+
+ private:
+  endpoint target_;
+  request_signer signer_;
+  request_options options_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::optional<proxy_config> proxy_;
+};
+
+/// Bounds make_token_client enforces on request_options.
+inline constexpr std::size_t min_response_limit_bytes = 1024;
+inline constexpr std::size_t max_response_body_limit_bytes = 64 * 1024 * 1024;
+inline constexpr std::size_t max_response_header_limit_bytes = 1024 * 1024;
+
+/// make_token_client with the environment (for HTTPS_PROXY/NO_PROXY) supplied by the caller.
+std::shared_ptr<token_client> make_token_client(const credentials& creds,
+                                                const request_options& options,
+                                                const environment_lookup& env,
+                                                boost::system::error_code& ec,
+                                                error_details& details);
+
+}  // namespace here::oauth::detail
