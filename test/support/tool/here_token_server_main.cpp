@@ -2,11 +2,13 @@
 // Prints its URL on stdout, writes a matching credentials.properties and the CA certificate to
 // trust, and serves until SIGINT or SIGTERM.
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,8 +70,18 @@ int main(int argc, char** argv) {
       options.plain_http = true;
       continue;
     }
-    if (i + 1 >= argc)
+    static constexpr std::string_view with_value[] = {"--port",          "--host",
+                                                      "--lifetime",      "--clock-shift",
+                                                      "--window",        "--token-size",
+                                                      "--access-key-id", "--access-key-secret",
+                                                      "--threads",       "--credentials-out",
+                                                      "--ca-out"};
+    if (std::find(std::begin(with_value), std::end(with_value), arg) == std::end(with_value)) {
+      bad_usage("unknown option " + std::string(arg));
+    }
+    if (i + 1 >= argc) {
       bad_usage("missing value after " + std::string(arg));
+    }
     const std::string_view value = argv[++i];
     auto number = [&](long long min, long long max) {
       const std::optional<long long> n = parse_integer(value);
