@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -110,6 +111,35 @@ std::string read_file(const std::filesystem::path& file) {
   return text;
 }
 
+// Like ssh with private keys: a credentials file others can read is worth a warning (not an
+// error: the file may sit on a single-user machine). Returns an empty string when all is well.
+std::string permission_warning(const std::filesystem::path& file) {
+#if defined(_WIN32)
+  (void)file;
+  return {};
+#else
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::perms p = fs::status(file, ec).permissions();
+  if (ec || p == fs::perms::unknown)
+    return {};
+  const auto has = [p](fs::perms bits) { return (p & bits) != fs::perms::none; };
+  const char* what = nullptr;
+  if (has(fs::perms::group_read | fs::perms::others_read))
+    what = "readable";
+  else if (has(fs::perms::group_write | fs::perms::others_write))
+    what = "writable";
+  else if (has(fs::perms::group_exec | fs::perms::others_exec))
+    what = "accessible";
+  if (what == nullptr)
+    return {};
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(p & fs::perms::all));
+  return "credentials file '" + file.string() + "' is " + what + " by group or others (mode " +
+         mode + "); run chmod 600 '" + file.string() + "'";
+#endif
+}
+
 const char* env(const char* name) {
   const char* value = std::getenv(name);
   return value != nullptr && *value != '\0' ? value : nullptr;
@@ -212,7 +242,10 @@ credentials parse_credentials(std::string_view text, std::string_view source_nam
 credentials load_credentials(const std::filesystem::path& file) {
   std::string text = read_file(file);
   wipe_guard guard(text);  // the file's bytes hold the secret
-  return parse_credentials(text, file.string());
+  credentials result = parse_credentials(text, file.string());
+  if (std::string warning = permission_warning(file); !warning.empty())
+    result.warnings.push_back(std::move(warning));
+  return result;
 }
 
 credentials load_credentials(const std::filesystem::path& file, boost::system::error_code& ec,

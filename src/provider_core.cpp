@@ -101,6 +101,20 @@ void provider_core::cancel() {
   asio::post(strand_, [self = shared_from_this()] { self->on_cancel(); });
 }
 
+void provider_core::report_warnings(std::vector<std::string> warnings) {
+  if (warnings.empty())
+    return;
+  asio::post(strand_, [self = shared_from_this(), warnings = std::move(warnings)] {
+    for (const auto& text : warnings) {
+      provider_event event;
+      event.type = provider_event::kind::warning;
+      event.details.message = text;
+      event.clock_offset = self->clock_offset_;
+      self->emit(event);
+    }
+  });
+}
+
 provider_stats provider_core::stats() const {
   provider_stats s;
   for (const auto& h : hits_)

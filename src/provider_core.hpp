@@ -5,6 +5,8 @@
 #include <list>
 #include <memory>
 #include <random>
+#include <string>
+#include <vector>
 
 #include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -33,6 +35,8 @@ class provider_core : public std::enable_shared_from_this<provider_core> {
   void enqueue(token_handler handler, error_details* details_out);
   void invalidate(const access_token& rejected);
   void cancel();
+  /// Emits one provider_event::kind::warning per text, on the strand, before any other event.
+  void report_warnings(std::vector<std::string> warnings);
   provider_stats stats() const;
   const boost::asio::any_io_executor& executor() const noexcept { return ex_; }
 

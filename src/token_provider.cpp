@@ -64,7 +64,9 @@ void start_token(const std::shared_ptr<provider_core>& core, token_handler handl
 
 token_provider::token_provider(asio::any_io_executor ex, credentials creds,
                                provider_options options)
-    : token_provider(ex, https_fetch(creds, options), options) {}
+    : token_provider(ex, https_fetch(creds, options), options) {
+  core_->report_warnings(creds.warnings);  // e.g. a credentials file others can read
+}
 
 token_provider::token_provider(asio::any_io_executor ex, fetch_function fetch,
                                provider_options options) {

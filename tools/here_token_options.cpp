@@ -364,6 +364,9 @@ std::string describe_event(const provider_event& event) {
       }
       break;
     }
+    case provider_event::kind::warning:
+      line = "warning: " + event.details.message;
+      break;
   }
   return one_line(line);
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>
@@ -23,6 +24,9 @@ struct credentials {
   std::string user_id;               ///< here.user.id (informational)
   std::string client_id;             ///< here.client.id (informational)
   std::string source;                ///< where these were loaded from, for messages
+  /// Problems that did not stop loading, one sentence each, e.g. a credentials file readable by
+  /// group or others. A token_provider reports them through its event callback.
+  std::vector<std::string> warnings;
 };
 
 /// A credentials problem: says which file, line and key. Never contains the secret.

@@ -30,7 +30,9 @@ struct retry_policy {
 /// What the provider reports to the optional event callback. Never contains the secret or a whole
 /// token.
 struct provider_event {
-  enum class kind { request_started, request_succeeded, request_failed };
+  /// warning: emitted once when the provider starts, for each of credentials::warnings; the text
+  /// is in details.message.
+  enum class kind { request_started, request_succeeded, request_failed, warning };
   kind type = kind::request_started;
   unsigned attempt = 1;  ///< 1 for the first attempt of a refresh, 2 for its first retry…
   std::chrono::milliseconds duration{};  ///< for succeeded/failed: how long the request took
