@@ -1,0 +1,66 @@
+// A program of a project that uses here-oauth-cpp, built by scripts/check-consumers against the
+// installed CMake package, through add_subdirectory, through FetchContent and with pkg-config.
+//
+// It signs a token request (pure code: the library links), and when HERE_CREDENTIALS_FILE is
+// set, fetches a token with a token_provider (TLS and the private dependencies link and work).
+//
+//   consumer [--ca-file PEM]
+#include <iostream>
+#include <string>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <here/oauth.hpp>
+
+int main(int argc, char** argv) {
+  here::oauth::provider_options options;
+  if (argc == 3 && std::string(argv[1]) == "--ca-file") {
+    options.ca_file = argv[2];
+  } else if (argc != 1) {
+    std::cerr << "usage: consumer [--ca-file PEM]\n";
+    return 2;
+  }
+  std::cout << "here-oauth-cpp " << here::oauth::version_string << '\n';
+
+  here::oauth::request_signer signer("key-id", here::oauth::secret_string("secret"));
+  const here::oauth::signed_request signed_request = signer.sign(
+      "POST", here::oauth::default_token_endpoint, {{"grant_type", "client_credentials"}});
+  if (!signed_request.authorization_header.starts_with("OAuth oauth_consumer_key=\"key-id\"")) {
+    std::cerr << "unexpected signature header\n";
+    return 1;
+  }
+  std::cout << "signed: " << signed_request.authorization_header.substr(0, 40) << "...\n";
+
+  if (std::getenv("HERE_CREDENTIALS_FILE") == nullptr)
+    return 0;
+  try {
+    boost::asio::io_context io;
+    here::oauth::token_provider provider(io.get_executor(), here::oauth::default_credentials(),
+                                         options);
+    int exit_code = 1;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          const here::oauth::access_token token = co_await provider.token();
+          std::cout << "token: " << here::oauth::redact_token(token.value) << '\n';
+          exit_code = 0;
+        },
+        [&](std::exception_ptr failure) {
+          if (failure) {
+            try {
+              std::rethrow_exception(failure);
+            } catch (const std::exception& e) {
+              std::cerr << "token request failed: " << e.what() << '\n';
+            }
+          }
+          provider.cancel();
+          io.stop();
+        });
+    io.run();
+    return exit_code;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << '\n';
+    return 1;
+  }
+}
