@@ -326,5 +326,44 @@ TEST(TokenProviderEndToEnd, DestroyingTheProviderLetsRunReturn) {
   SUCCEED();
 }
 
+TEST(TokenProviderEndToEnd, CancelDuringAHangingRequestAbortsItPromptly) {
+  local_token_server server;
+  server.push(reply(fault::hang));
+  asio::io_context io;
+  auto options = options_for(server);
+  options.request_timeout = 60s;  // only cancellation can end the request in time
+  token_provider provider(io.get_executor(), server.credentials(), options);
+  int aborted = 0;
+  for (int i = 0; i < 3; ++i) {
+    provider.async_token([&](error_code ec, access_token) {
+      aborted += ec == asio::error::operation_aborted;
+    });
+  }
+  ASSERT_TRUE(run_until(io, [&] { return server.request_count() == 1; }));
+  const auto start = std::chrono::steady_clock::now();
+  provider.cancel();
+  io.restart();
+  io.run();  // returns once the transport has given up the connection
+  EXPECT_EQ(aborted, 3);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);  // a guard, far below the 60 s deadline
+}
+
+TEST(TokenProviderEndToEnd, DestroyingTheProviderDuringAHangingRequestLetsRunReturn) {
+  local_token_server server;
+  server.push(reply(fault::hang));
+  asio::io_context io;
+  auto options = options_for(server);
+  options.request_timeout = 60s;
+  error_code got;
+  {
+    token_provider provider(io.get_executor(), server.credentials(), options);
+    provider.async_token([&](error_code ec, access_token) { got = ec; });
+    ASSERT_TRUE(run_until(io, [&] { return server.request_count() == 1; }));
+  }
+  io.restart();
+  io.run();
+  EXPECT_EQ(got, asio::error::operation_aborted);
+}
+
 }  // namespace
 }  // namespace here::oauth
