@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
+#include <memory>
 #include <stdexcept>
 
 #include <boost/url/parse.hpp>
@@ -10,21 +12,96 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "percent_encoding.hpp"
 #include "wipe.hpp"
 
+// Signing is on every token request, and bench/sign_bench holds it to 2 µs per header: the base
+// string is built from views in presized buffers, the endpoint URL's parse is kept per thread, and
+// HMAC-SHA256 runs on a digest context kept per thread (see docs/performance.md).
+
 namespace here::oauth {
 namespace {
 
-using encoded_pair = std::pair<std::string, std::string>;
+// A decoded name/value pair that points into strings owned elsewhere: signing builds the base
+// string from views, so no parameter is copied on the way.
+struct parameter_view {
+  std::string_view name;
+  std::string_view value;
+};
+
+// N elements on the stack, or on the heap when more are needed.
+template <class T, std::size_t N>
+class small_array {
+ public:
+  explicit small_array(std::size_t size) : size_(size) {
+    if (size > N)
+      heap_ = std::make_unique<T[]>(size);
+  }
+  T* data() noexcept { return heap_ ? heap_.get() : local_.data(); }
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  std::array<T, N> local_{};
+  std::unique_ptr<T[]> heap_;
+  std::size_t size_;
+};
+
+// RFC 3986 percent-encoding (the rules of detail::append_percent_encoded), table-driven and into
+// presized buffers: the signer encodes every parameter twice (once alone, once inside the
+// normalized string), so this is its hottest loop.
+constexpr std::array<unsigned char, 256> encoded_width_table() {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    t[static_cast<std::size_t>(c)] = unreserved ? 1 : 3;
+  }
+  return t;
+}
+constexpr std::array<unsigned char, 256> encoded_width = encoded_width_table();
+constexpr char hex_digits[] = "0123456789ABCDEF";
+
+std::size_t encoded_size(std::string_view text) noexcept {
+  std::size_t n = 0;
+  for (unsigned char c : text)
+    n += encoded_width[c];
+  return n;
+}
+
+// Writes the encoding of text at out (room for 3 * text.size() bytes) and returns its end.
+char* encode_to(char* out, std::string_view text) noexcept {
+  for (unsigned char c : text) {
+    if (encoded_width[c] == 1) {
+      *out++ = static_cast<char>(c);
+    } else {
+      *out++ = '%';
+      *out++ = hex_digits[c >> 4];
+      *out++ = hex_digits[c & 0x0F];
+    }
+  }
+  return out;
+}
+
+char* copy_to(char* out, std::string_view text) noexcept {
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
+}
+
+// std::tolower, without a call for the bytes no locale changes (lower-case letters, digits, '.'
+// and '-': the usual host name).
+char lower_char(char ch) {
+  const auto c = static_cast<unsigned char>(ch);
+  if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')
+    return ch;
+  return static_cast<char>(std::tolower(c));
+}
 
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    c = lower_char(c);
   return out;
 }
 
@@ -44,19 +121,148 @@ std::string base_string_uri(const boost::urls::url_view& u) {
   if (!u.has_authority() || u.encoded_host().empty()) {
     throw std::invalid_argument("signer: the endpoint has no host");
   }
-  std::string out = scheme + "://" + lower(u.encoded_host());
+  const std::string_view host = u.encoded_host();
+  const std::string_view path = u.encoded_path();
+  std::string out;
+  out.reserve(scheme.size() + 3 + host.size() + 6 + std::max<std::size_t>(path.size(), 1));
+  out += scheme;
+  out += "://";
+  for (char c : host)
+    out.push_back(lower_char(c));
   if (u.has_port() && !u.port().empty()) {
     const auto parsed_port = detail::parse_port(u.port());
     if (!parsed_port)
       throw std::invalid_argument("signer: the endpoint's port is out of range");
     const unsigned port = *parsed_port;
     const bool is_default = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
-    if (!is_default)
-      out += ":" + std::to_string(port);
+    if (!is_default) {
+      out.push_back(':');
+      out += std::to_string(port);
+    }
   }
-  std::string_view path = u.encoded_path();
   out += path.empty() ? std::string_view("/") : path;
   return out;
+}
+
+// What signing needs from the endpoint URL: its base string URI and its query's parameters.
+struct endpoint_parts {
+  std::string url;
+  std::string uri;
+  parameter_list query;
+};
+
+endpoint_parts parse_endpoint(std::string_view url) {
+  boost::urls::url_view u = parse_url(url);
+  endpoint_parts parts;
+  parts.uri = base_string_uri(u);
+  // RFC 5849 §3.4.1.3.1: the query is parsed as application/x-www-form-urlencoded, so '+' is a
+  // space; its parameters join the protocol and body parameters.
+  if (u.has_query()) {
+    auto query = detail::parse_form_parameters(u.encoded_query());
+    if (!query)
+      throw std::invalid_argument("signer: the endpoint's query has a malformed escape");
+    parts.query = std::move(*query);
+  }
+  parts.url = url;
+  return parts;
+}
+
+// A service signs for the same endpoint again and again: each thread keeps the last URL it
+// parsed. The parts are a pure function of the URL (which is no secret).
+const endpoint_parts& parts_of(std::string_view url) {
+  thread_local endpoint_parts last;
+  thread_local bool valid = false;
+  if (!valid || last.url != url) {
+    valid = false;
+    last = parse_endpoint(url);  // throws for a bad URL, leaving nothing cached
+    valid = true;
+  }
+  return last;
+}
+
+// RFC 5849 §3.4.1.3.2 over views: every name and value is encoded once into one buffer, the pairs
+// are sorted by encoded name and then encoded value (byte order), and joined with '=' and '&'.
+struct normalized_parameters {
+  std::string text;
+  std::size_t encoded_size = 0;  // the size of percent_encode(text)
+};
+
+normalized_parameters normalize(const parameter_view* params, std::size_t count) {
+  struct encoded {
+    std::string_view name, value;
+  };
+  std::size_t raw = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    raw += params[i].name.size() + params[i].value.size();
+
+  // Room for the worst case (every byte escaped): one pass instead of sizing first.
+  auto buffer = std::make_unique_for_overwrite<char[]>(3 * raw + 1);
+  small_array<encoded, 16> pairs(count);
+  char* out = buffer.get();
+  for (std::size_t i = 0; i < count; ++i) {
+    char* name_end = encode_to(out, params[i].name);
+    char* value_end = encode_to(name_end, params[i].value);
+    pairs.data()[i] = {{out, static_cast<std::size_t>(name_end - out)},
+                       {name_end, static_cast<std::size_t>(value_end - name_end)}};
+    out = value_end;
+  }
+  const std::size_t total = static_cast<std::size_t>(out - buffer.get());
+  // string_view compares as unsigned bytes (char_traits<char>), which is the RFC's byte order.
+  std::sort(pairs.data(), pairs.data() + count, [](const encoded& a, const encoded& b) {
+    return a.name < b.name || (a.name == b.name && a.value < b.value);
+  });
+
+  normalized_parameters n;
+  n.text.resize(total + 2 * count - (count > 0 ? 1 : 0));
+  char* p = n.text.data();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0)
+      *p++ = '&';
+    p = copy_to(p, pairs.data()[i].name);
+    *p++ = '=';
+    p = copy_to(p, pairs.data()[i].value);
+  }
+  // Encoding it again turns each '%' (one per escape), '=' and '&' into three bytes.
+  const std::size_t escapes = (total - raw) / 2;
+  const std::size_t separators = n.text.size() - total;
+  n.encoded_size = n.text.size() + 2 * (escapes + separators);
+  return n;
+}
+
+// RFC 5849 §3.4.1.1 over views; params are the protocol and body parameters (decoded).
+std::string base_string(std::string_view method, std::string_view url, const parameter_view* params,
+                        std::size_t count) {
+  const endpoint_parts& endpoint = parts_of(url);
+  small_array<parameter_view, 16> all(count + endpoint.query.size());
+  std::copy(params, params + count, all.data());
+  for (std::size_t i = 0; i < endpoint.query.size(); ++i)
+    all.data()[count + i] = {endpoint.query[i].first, endpoint.query[i].second};
+  const normalized_parameters normalized = normalize(all.data(), all.size());
+
+  auto upper = [](char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  };
+  std::string long_method;
+  std::array<char, 32> short_method{};
+  std::string_view upper_method;
+  if (method.size() <= short_method.size()) {
+    std::transform(method.begin(), method.end(), short_method.begin(), upper);
+    upper_method = std::string_view(short_method.data(), method.size());
+  } else {
+    long_method.assign(method);
+    std::transform(long_method.begin(), long_method.end(), long_method.begin(), upper);
+    upper_method = long_method;
+  }
+
+  std::string base(
+      encoded_size(upper_method) + 1 + encoded_size(endpoint.uri) + 1 + normalized.encoded_size,
+      '\0');
+  char* p = encode_to(base.data(), upper_method);
+  *p++ = '&';
+  p = encode_to(p, endpoint.uri);
+  *p++ = '&';
+  encode_to(p, normalized.text);
+  return base;
 }
 
 std::string base64(const unsigned char* data, std::size_t size) {
@@ -67,6 +273,67 @@ std::string base64(const unsigned char* data, std::size_t size) {
   return out;
 }
 
+// HMAC-SHA256 (RFC 2104) over SHA-256 fetched once and a digest context kept per thread: OpenSSL
+// 3's one-shot HMAC() fetches the algorithm and builds a MAC context on every call, which cost
+// more than the whole rest of the signature. No key-derived state outlives a call: the padded keys
+// are cleansed, and the context is left holding only the outer hash of the (public) result.
+const EVP_MD* sha256() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  return md;
+}
+
+struct digest_context {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  digest_context() = default;
+  digest_context(const digest_context&) = delete;
+  digest_context& operator=(const digest_context&) = delete;
+  ~digest_context() { EVP_MD_CTX_free(ctx); }
+};
+
+constexpr std::size_t sha256_block = 64;
+constexpr std::size_t sha256_size = 32;
+
+bool digest(EVP_MD_CTX* ctx, const EVP_MD* md, const unsigned char* a, std::size_t a_size,
+            const unsigned char* b, std::size_t b_size, unsigned char* out) {
+  unsigned int size = 0;
+  return EVP_DigestInit_ex2(ctx, md, nullptr) == 1 && EVP_DigestUpdate(ctx, a, a_size) == 1 &&
+         (b_size == 0 || EVP_DigestUpdate(ctx, b, b_size) == 1) &&
+         EVP_DigestFinal_ex(ctx, out, &size) == 1 && size == sha256_size;
+}
+
+bool hmac_sha256(std::string_view key, std::string_view data,
+                 std::array<unsigned char, sha256_size>& mac) {
+  thread_local digest_context context;
+  const EVP_MD* md = sha256();
+  if (md == nullptr || context.ctx == nullptr)
+    return false;
+  const auto* key_bytes = reinterpret_cast<const unsigned char*>(key.data());
+  const auto* data_bytes = reinterpret_cast<const unsigned char*>(data.data());
+
+  std::array<unsigned char, sha256_block> block{};  // the key, hashed first when longer
+  std::array<unsigned char, sha256_block> pad{};
+  std::array<unsigned char, sha256_size> inner{};
+  bool ok = true;
+  if (key.size() > sha256_block)
+    ok = digest(context.ctx, md, key_bytes, key.size(), nullptr, 0, block.data());
+  else
+    std::memcpy(block.data(), key_bytes, key.size());
+  if (ok) {
+    for (std::size_t i = 0; i < sha256_block; ++i)
+      pad[i] = block[i] ^ 0x36;
+    ok = digest(context.ctx, md, pad.data(), pad.size(), data_bytes, data.size(), inner.data());
+  }
+  if (ok) {
+    for (std::size_t i = 0; i < sha256_block; ++i)
+      pad[i] = block[i] ^ 0x5c;
+    ok = digest(context.ctx, md, pad.data(), pad.size(), inner.data(), inner.size(), mac.data());
+  }
+  OPENSSL_cleanse(block.data(), block.size());
+  OPENSSL_cleanse(pad.data(), pad.size());
+  OPENSSL_cleanse(inner.data(), inner.size());
+  return ok;
+}
+
 }  // namespace
 
 std::string base_string_uri(std::string_view url) {
@@ -74,54 +341,18 @@ std::string base_string_uri(std::string_view url) {
 }
 
 std::string normalize_parameters(const parameter_list& decoded) {
-  std::vector<encoded_pair> params;
-  params.reserve(decoded.size());
-  for (const auto& [name, value] : decoded) {
-    params.emplace_back(percent_encode(name), percent_encode(value));
-  }
-  // std::string compares as unsigned bytes (char_traits<char>), which is the RFC's byte order.
-  std::sort(params.begin(), params.end());
-
-  std::string normalized;
-  for (const auto& [name, value] : params) {
-    if (!normalized.empty())
-      normalized.push_back('&');
-    normalized += name;
-    normalized.push_back('=');
-    normalized += value;
-  }
-  return normalized;
+  small_array<parameter_view, 16> views(decoded.size());
+  for (std::size_t i = 0; i < decoded.size(); ++i)
+    views.data()[i] = {decoded[i].first, decoded[i].second};
+  return normalize(views.data(), views.size()).text;
 }
 
 std::string signature_base_string(std::string_view method, std::string_view url,
                                   const parameter_list& decoded_params) {
-  boost::urls::url_view u = parse_url(url);
-  const std::string uri = base_string_uri(u);
-
-  // RFC 5849 §3.4.1.3.1: the query is parsed as application/x-www-form-urlencoded, so '+' is a
-  // space; its parameters join the protocol and body parameters.
-  parameter_list all;
-  if (u.has_query()) {
-    auto query = detail::parse_form_parameters(u.encoded_query());
-    if (!query)
-      throw std::invalid_argument("signer: the endpoint's query has a malformed escape");
-    all = std::move(*query);
-  }
-  all.insert(all.end(), decoded_params.begin(), decoded_params.end());
-  const std::string normalized = normalize_parameters(all);
-
-  std::string upper_method(method);
-  for (char& c : upper_method)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-
-  std::string base;
-  base.reserve(upper_method.size() + uri.size() * 3 / 2 + normalized.size() * 3 / 2 + 2);
-  detail::append_percent_encoded(base, upper_method);
-  base.push_back('&');
-  detail::append_percent_encoded(base, uri);
-  base.push_back('&');
-  detail::append_percent_encoded(base, normalized);
-  return base;
+  small_array<parameter_view, 16> views(decoded_params.size());
+  for (std::size_t i = 0; i < decoded_params.size(); ++i)
+    views.data()[i] = {decoded_params[i].first, decoded_params[i].second};
+  return base_string(method, url, views.data(), views.size());
 }
 
 signed_request sign_request(const signature_input& in) {
@@ -131,45 +362,52 @@ signed_request sign_request(const signature_input& in) {
   const std::string timestamp = std::to_string(in.timestamp);
 
   // RFC 5849 §3.4.1.3: the oauth_* protocol parameters (no oauth_signature, no realm) and the
-  // form body; signature_base_string adds the URL's query.
-  parameter_list params{
-      {"oauth_consumer_key", std::string(in.consumer_key)},
-      {"oauth_nonce", std::string(in.nonce)},
-      {"oauth_signature_method", "HMAC-SHA256"},
-      {"oauth_timestamp", timestamp},
-      {"oauth_version", "1.0"},
-  };
-  if (in.body != nullptr)
-    params.insert(params.end(), in.body->begin(), in.body->end());
-  out.signature_base_string = signature_base_string(in.method, in.url, params);
+  // form body; base_string adds the URL's query.
+  const std::size_t body_size = in.body != nullptr ? in.body->size() : 0;
+  small_array<parameter_view, 16> params(5 + body_size);
+  parameter_view* p = params.data();
+  *p++ = {"oauth_consumer_key", in.consumer_key};
+  *p++ = {"oauth_nonce", in.nonce};
+  *p++ = {"oauth_signature_method", "HMAC-SHA256"};
+  *p++ = {"oauth_timestamp", timestamp};
+  *p++ = {"oauth_version", "1.0"};
+  for (std::size_t i = 0; i < body_size; ++i)
+    *p++ = {(*in.body)[i].first, (*in.body)[i].second};
+  out.signature_base_string = base_string(in.method, in.url, params.data(), params.size());
   const std::string& base = out.signature_base_string;
 
   // RFC 5849 §3.4.2: key = encode(consumer secret) "&" encode(token secret), no token here.
-  // Reserved up front so no reallocation leaves a copy of the secret in freed memory.
-  std::string key;
-  key.reserve(in.consumer_secret.size() * 3 + 1);
-  detail::append_percent_encoded(key, in.consumer_secret);
-  key.push_back('&');
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int mac_size = 0;
-  const unsigned char* ok =
-      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(base.data()), base.size(), mac.data(), &mac_size);
+  // Sized up front so no reallocation leaves a copy of the secret in freed memory.
+  std::string key(3 * in.consumer_secret.size() + 1, '\0');
+  char* key_end = encode_to(key.data(), in.consumer_secret);
+  *key_end++ = '&';
+  key.resize(static_cast<std::size_t>(key_end - key.data()));  // keeps the buffer: wipe() clears it
+  std::array<unsigned char, sha256_size> mac{};
+  const bool ok = hmac_sha256(key, base, mac);
   detail::wipe(key);
-  if (ok == nullptr)
+  if (!ok)
     throw std::runtime_error("signer: OpenSSL HMAC-SHA256 failed");
-  out.signature = base64(mac.data(), mac_size);
+  out.signature = base64(mac.data(), mac.size());
 
+  static constexpr std::string_view p1 = "OAuth oauth_consumer_key=\"";
+  static constexpr std::string_view p2 = "\",oauth_nonce=\"";
+  static constexpr std::string_view p3 = "\",oauth_signature=\"";
+  static constexpr std::string_view p4 =
+      "\",oauth_signature_method=\"HMAC-SHA256\",oauth_timestamp=\"";
+  static constexpr std::string_view p5 = "\",oauth_version=\"1.0\"";
   std::string& header = out.authorization_header;
-  header = "OAuth oauth_consumer_key=\"";
-  detail::append_percent_encoded(header, in.consumer_key);
-  header += "\",oauth_nonce=\"";
-  detail::append_percent_encoded(header, in.nonce);
-  header += "\",oauth_signature=\"";
-  detail::append_percent_encoded(header, out.signature);
-  header += "\",oauth_signature_method=\"HMAC-SHA256\",oauth_timestamp=\"";
-  header += timestamp;
-  header += "\",oauth_version=\"1.0\"";
+  header.resize(p1.size() + p2.size() + p3.size() + p4.size() + p5.size() +
+                encoded_size(in.consumer_key) + encoded_size(in.nonce) +
+                encoded_size(out.signature) + timestamp.size());
+  char* h = copy_to(header.data(), p1);
+  h = encode_to(h, in.consumer_key);
+  h = copy_to(h, p2);
+  h = encode_to(h, in.nonce);
+  h = copy_to(h, p3);
+  h = encode_to(h, out.signature);
+  h = copy_to(h, p4);
+  h = copy_to(h, timestamp);
+  copy_to(h, p5);
   return out;
 }
 
@@ -181,12 +419,12 @@ std::string generate_nonce() {
     throw std::runtime_error("OpenSSL's random generator failed to produce a nonce");
   }
   // Each 3 bytes give 4 characters of 6 bits: 192 bits of entropy in 32 characters.
-  std::string nonce;
-  nonce.reserve(32);
+  std::string nonce(32, '\0');
+  std::size_t at = 0;
   for (std::size_t i = 0; i < bytes.size(); i += 3) {
     unsigned v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
     for (int shift = 18; shift >= 0; shift -= 6)
-      nonce.push_back(alphabet[(v >> shift) & 0x3F]);
+      nonce[at++] = alphabet[(v >> shift) & 0x3F];
   }
   OPENSSL_cleanse(bytes.data(), bytes.size());
   return nonce;
