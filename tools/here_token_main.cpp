@@ -47,16 +47,6 @@ class diagnostics {
   std::string secret_;
 };
 
-/// Prints the warnings the credentials loader attaches (e.g. a group- or world-readable
-/// credentials file), on SDK versions whose credentials have them.
-template <class Credentials>
-void print_credentials_warnings(const Credentials& creds, const diagnostics& out) {
-  if constexpr (requires { creds.warnings.begin(); }) {
-    for (const auto& w : creds.warnings)
-      out.warning(w);
-  }
-}
-
 /// Option names of the SDK's messages, as the CLI user knows them.
 std::string in_cli_terms(std::string message) {
   static constexpr std::pair<std::string_view, std::string_view> names[] = {
@@ -115,7 +105,9 @@ int main(int argc, char** argv) {
       return exit_with(cli::exit_code::credentials);
     }
     out.set_secret(std::string(creds.access_key_secret.reveal()));
-    print_credentials_warnings(creds, out);
+    // Problems that did not stop loading, e.g. a credentials file others can read.
+    for (const std::string& warning : creds.warnings)
+      out.warning(warning);
 
     provider_options options;
     options.scope = args.scope;
@@ -136,6 +128,8 @@ int main(int argc, char** argv) {
     }
     std::optional<provider_event> last_failure;
     options.on_event = [&](const provider_event& event) {
+      if (event.type == provider_event::kind::warning)
+        return;  // the credentials' warnings, printed above already
       if (event.type == provider_event::kind::request_failed)
         last_failure = event;
       if (args.verbose)

@@ -273,6 +273,21 @@ TEST_F(cli_fixture, VerboseLogsThePhasesButNeverTheSecretOrTheToken) {
     EXPECT_TRUE(line.starts_with("here-token: ")) << line;
 }
 
+TEST_F(cli_fixture, CredentialsFileReadableByOthersIsAWarningNotAnError) {
+  fs::permissions(credentials_file, fs::perms::owner_read | fs::perms::owner_write |
+                                        fs::perms::group_read | fs::perms::others_read);
+  const cli_run run = run_cli(with_credentials({"--verbose"}));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(issued(run.out.substr(0, run.out.size() - 1)));
+  const auto lines = run.err_lines();
+  const auto warnings = std::count_if(lines.begin(), lines.end(), [](const std::string& line) {
+    return line.starts_with("here-token: warning: ");
+  });
+  EXPECT_EQ(warnings, 1) << "one warning, printed once even with --verbose:\n" << run.err;
+  EXPECT_NE(run.err.find("readable by group or others"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("chmod 600"), std::string::npos) << run.err;
+}
+
 TEST_F(cli_fixture, WrongSecretExitsFourWithHereErrorCode) {
   const fs::path wrong = dir.path() / "wrong.properties";
   const std::string wrong_secret = "this-is-the-wrong-secret-1234";
@@ -282,6 +297,7 @@ TEST_F(cli_fixture, WrongSecretExitsFourWithHereErrorCode) {
         << "here.access.key.secret = " << wrong_secret << "\n"
         << "here.token.endpoint.url = " << server.url() << "\n";
   }
+  fs::permissions(wrong, fs::perms::owner_read | fs::perms::owner_write);  // no warning line
   const cli_run run = run_cli({"--credentials", wrong.string(), "--ca-file", ca});
   EXPECT_EQ(run.exit_code, 4) << run.err;
   expect_one_error_line(run, {"refused", "401300", "HTTP 401", "errorId ERROR-", server.url()},

@@ -290,6 +290,12 @@ TEST(HereTokenOutput, DescribeEvents) {
   e.retry_in = std::chrono::milliseconds(-1);
   EXPECT_EQ(describe_event(e),
             "request failed in 5 ms: token endpoint server error (HTTP 503); no retry");
+
+  e = {};
+  e.type = provider_event::kind::warning;
+  e.details.message = "credentials file '/c' is readable by group or others (mode 0644)";
+  EXPECT_EQ(describe_event(e),
+            "warning: credentials file '/c' is readable by group or others (mode 0644)");
 }
 
 }  // namespace
