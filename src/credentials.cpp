@@ -78,7 +78,11 @@ std::string read_file(const std::filesystem::path& file) {
         "cannot read credentials file '" + file.string() + "': it is a directory", file);
   }
   errno = 0;
-  std::ifstream in(file, std::ios::binary);
+  // Unbuffered: the stream's own buffer would get a copy of the file (the secret with it) and
+  // free it unwiped; reads go straight into `buffer` below instead (test/hygiene checks this).
+  std::ifstream in;
+  in.rdbuf()->pubsetbuf(nullptr, 0);
+  in.open(file, std::ios::binary);
   if (!in) {
     int saved = errno;
     throw credentials_error(error::credentials_file_unreadable,

@@ -168,6 +168,22 @@ struct wipe_on_exit {
   ~wipe_on_exit() { wipe(s); }
 };
 
+// Appends, growing the vector by hand: moving entries to a bigger buffer leaves the bytes of short
+// values (kept in std::string's small-string buffer) behind in the old one, which is wiped before
+// it is freed (test/hygiene/secret_wipe_test.cpp).
+void append_entry(std::vector<property>& entries, property&& entry) {
+  if (entries.size() == entries.capacity()) {
+    std::vector<property> bigger;
+    bigger.reserve(std::max<std::size_t>(8, entries.capacity() * 2));
+    for (auto& e : entries)
+      bigger.push_back(std::move(e));
+    for (auto& e : entries)
+      wipe(e.value);
+    entries.swap(bigger);
+  }
+  entries.push_back(std::move(entry));
+}
+
 }  // namespace
 
 properties_parse_result parse_properties(std::string_view text) {
@@ -229,7 +245,8 @@ properties_parse_result parse_properties(std::string_view text) {
       result.error = properties_syntax_error{start_line, entry.key, "value: " + message};
       return result;
     }
-    result.entries.push_back(std::move(entry));
+    append_entry(result.entries, std::move(entry));
+    wipe(entry.value);  // a moved-from small string keeps the value's bytes
   }
   return result;
 }
