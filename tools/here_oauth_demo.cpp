@@ -77,7 +77,10 @@ int main(int argc, char** argv) {
                   << creds->access_key_id << ") against " << creds->token_endpoint_url << "\n";
       } catch (const credentials_error& e) {
         if (e.code() != error::credentials_not_found) throw;
-        std::cout << e.what() << "\n";
+        std::string searched = e.what();  // without Boost's " [here.oauth:N]" suffix
+        if (const auto suffix = searched.rfind(" [here.oauth:"); suffix != std::string::npos)
+          searched.erase(suffix);
+        std::cout << searched << "\n";
       }
     }
     if (!creds) {
