@@ -65,6 +65,7 @@ public:
   token_error(boost::system::error_code ec, error_details details, const std::string& context = {});
   token_error(boost::system::error_code ec, const std::string& context);
 
+  /// What the server said (HTTP status, HERE errorCode, errorId, message), or what the SDK found.
   const error_details& details() const noexcept { return details_; }
 
 private:

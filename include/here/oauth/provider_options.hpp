@@ -18,7 +18,9 @@ namespace here::oauth {
 struct retry_policy {
   /// Attempts made while callers wait (the first one included) before they get the error.
   unsigned max_attempts = 4;
+  /// The backoff ceiling of the first retry; it doubles with each further failure.
   std::chrono::milliseconds base_delay{200};
+  /// The highest backoff ceiling.
   std::chrono::milliseconds max_delay{30000};
   /// How long a credentials error (401300 and the like, other 4xx, certificate failures) is served
   /// to new callers before the endpoint is asked again: a bad key must not hammer it.
@@ -33,7 +35,7 @@ struct provider_event {
   /// warning: emitted once when the provider starts, for each of credentials::warnings; the text
   /// is in details.message.
   enum class kind { request_started, request_succeeded, request_failed, warning };
-  kind type = kind::request_started;
+  kind type = kind::request_started;  ///< what happened
   unsigned attempt = 1;  ///< 1 for the first attempt of a refresh, 2 for its first retry…
   std::chrono::milliseconds duration{};  ///< for succeeded/failed: how long the request took
   boost::system::error_code error;       ///< for failed
@@ -62,6 +64,7 @@ struct provider_options : request_options {
   /// The hard point: a token this close to expiry (at most a tenth of the lifetime) is not handed
   /// out any more; callers wait for the refresh.
   std::chrono::seconds expiry_margin{30};
+  /// How failed requests are retried and errors cached (docs/caching-and-refresh.md).
   retry_policy retry;
   /// Called on the provider's strand for every request started, succeeded or failed. Keep it quick.
   std::function<void(const provider_event&)> on_event;

@@ -19,6 +19,8 @@ struct request_options {
   std::filesystem::path ca_file;
   /// Extra trust anchors as an OpenSSL hashed certificate directory.
   std::filesystem::path ca_directory;
+  /// Trust the system's CA store (besides ca_file/ca_directory). Verification itself cannot be
+  /// turned off.
   bool use_system_trust_store = true;
 
   /// One deadline for the whole request: resolve, connect, TLS, write and read.
@@ -27,6 +29,7 @@ struct request_options {
   /// HTTPS proxy, "http://[user:pass@]host:port". Empty: HTTPS_PROXY/https_proxy (with NO_PROXY)
   /// when use_environment_proxy is true, else a direct connection.
   std::string proxy;
+  /// With proxy empty: the proxy from HTTPS_PROXY/https_proxy; NO_PROXY/no_proxy exempt hosts.
   bool use_environment_proxy = true;
 
   /// http:// endpoints are refused unless this is set (for local test servers only).
@@ -35,7 +38,9 @@ struct request_options {
   /// Empty: "here-oauth-cpp/<version>".
   std::string user_agent;
 
+  /// A larger body is error::response_too_large (1 KiB to 64 MiB).
   std::size_t max_response_body_bytes = 64 * 1024;
+  /// A larger header block is error::response_too_large (1 KiB to 1 MiB).
   std::size_t max_response_header_bytes = 16 * 1024;
 };
 

@@ -83,7 +83,9 @@ class token_provider {
   /// timer. The cached token stays; a later call starts afresh.
   void cancel();
 
+  /// Counters since construction (requests, failures, retries, cache hits, waits). Never blocks.
   provider_stats stats() const;
+  /// The executor given to the constructor, on which the provider does its own work.
   boost::asio::any_io_executor get_executor() const;
 
  private:
