@@ -39,7 +39,11 @@ std::shared_ptr<token_client> make_token_client(const credentials& creds,
                                                 boost::system::error_code& ec,
                                                 error_details& details);
 
-/// Starts one signed request. Completes on the handler's associated executor, never inline.
+/// Starts one signed request (fresh nonce and timestamp; clock_offset, the server's clock minus
+/// ours, is added to the timestamp). I/O runs on a strand of ex; the handler completes through its
+/// associated executor (default ex), never inside this call. request_timeout bounds the whole
+/// request (error::timeout). The handler's cancellation slot (any cancellation type) aborts it
+/// with operation_aborted and closes the connection. Concurrent calls may share one client.
 /// A null client completes with ec (and details) as given.
 void async_fetch(std::shared_ptr<token_client> client, boost::asio::any_io_executor ex,
                  std::chrono::seconds clock_offset, fetch_handler handler,
