@@ -5,6 +5,8 @@
 
 #include <here/oauth/credentials.hpp>
 
+#include "percent_encoding.hpp"
+
 namespace here::oauth::detail {
 
 std::string format_authority(std::string_view host, std::uint16_t port) {
@@ -71,7 +73,16 @@ std::optional<endpoint> parse_endpoint(std::string_view url, std::string& proble
       return std::nullopt;
     }
   }
-  ep.port = u.has_port() ? u.port_number() : default_port;
+  ep.port = default_port;
+  if (u.has_port()) {
+    // Not u.port_number(): Boost.URL 1.81 wraps ports above 65535 (":65979" would become 443).
+    auto port = parse_port(u.port());
+    if (!port) {
+      problem = "URL has an invalid port";
+      return std::nullopt;
+    }
+    ep.port = *port;
+  }
 
   std::string_view path = u.encoded_path();
   ep.target = path.empty() ? "/" : std::string(path);

@@ -1,5 +1,7 @@
 #include "proxy_settings.hpp"
 
+#include "percent_encoding.hpp"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -249,9 +251,11 @@ std::optional<proxy_config> parse_proxy_url(std::string_view url, std::string& p
   if (proxy.host.empty())
     return fail("the proxy URL has no host");
   if (u.has_port()) {
-    if (u.port().empty() || u.port_number() == 0)
+    // Not u.port_number(): Boost.URL 1.81 wraps ports above 65535.
+    auto port = parse_port(u.port());
+    if (!port)
       return fail("the proxy URL has an invalid port");
-    proxy.port = u.port_number();
+    proxy.port = *port;
   }
   if (u.has_userinfo()) {
     std::string user = u.user();

@@ -40,6 +40,13 @@ TEST(ProxyUrl, ParsesHostPortAndDefaults) {
   EXPECT_EQ(p->authority(), "[::1]:3128");
 }
 
+TEST(ProxyUrl, RefusesPortsThatWouldWrapAround) {
+  // Boost.URL 1.81's port_number() gives 443 for 65979; the proxy must not be reached there.
+  EXPECT_EQ(problem_of("http://proxy.example:65979"), "the proxy URL has an invalid port");
+  EXPECT_EQ(problem_of("http://proxy.example:0"), "the proxy URL has an invalid port");
+  EXPECT_EQ(parse("http://proxy.example:65535")->port, 65535);
+}
+
 TEST(ProxyUrl, UserInfoBecomesBasicAuthorization) {
   auto p = parse("http://alice:open%20sesame%40x@proxy:3128");
   // base64("alice:open sesame@x")
