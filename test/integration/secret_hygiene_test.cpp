@@ -239,10 +239,12 @@ TEST(SecretHygieneOverSockets, FailedRequestsOfEveryKindShowNoSecretAndNoToken) 
   provider_options bad_ca = o;
   bad_ca.ca_file = "/nonexistent/ca.pem";
   fetch_once(io, creds, bad_ca, log, "bad CA file");
-  provider_options no_ca = o;
-  no_ca.ca_file.clear();
-  no_ca.use_system_trust_store = false;
-  fetch_once(io, creds, no_ca, log, "untrusted certificate");
+  provider_options system_only = o;
+  system_only.ca_file.clear();  // the system store does not know the server's CA
+  fetch_once(io, creds, system_only, log, "untrusted certificate");
+  provider_options no_anchors = system_only;
+  no_anchors.use_system_trust_store = false;
+  fetch_once(io, creds, no_anchors, log, "no trust anchors");
 
   const std::string err = testing::internal::GetCapturedStderr();
   log.add("stderr", err);
