@@ -5,6 +5,7 @@
 
 #include <here/oauth/credentials.hpp>
 
+#include "ascii.hpp"
 #include "percent_encoding.hpp"
 
 namespace here::oauth::detail {
@@ -39,9 +40,7 @@ std::optional<endpoint> parse_endpoint(std::string_view url, std::string& proble
 
   endpoint ep;
   ep.url = std::string(url);
-  std::string scheme(u.scheme());
-  for (char& c : scheme)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string scheme = ascii_lower(u.scheme());
   ep.https = scheme == "https";
   const std::uint16_t default_port = ep.https ? 443 : 80;
 
@@ -61,8 +60,7 @@ std::optional<endpoint> parse_endpoint(std::string_view url, std::string& proble
       problem = "unsupported host (IPvFuture)";
       return std::nullopt;
   }
-  for (char& c : ep.host)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  ep.host = ascii_lower(ep.host);
   if (ep.host.empty()) {
     problem = "URL has no host";
     return std::nullopt;

@@ -1,5 +1,7 @@
 #include "http_date.hpp"
 
+#include "ascii.hpp"
+
 #include <array>
 #include <limits>
 
@@ -12,20 +14,6 @@ constexpr std::array<std::string_view, 7> short_days = {"Mon", "Tue", "Wed", "Th
                                                         "Fri", "Sat", "Sun"};
 constexpr std::array<std::string_view, 7> long_days = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-
-char lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  }
-  return true;
-}
 
 /// A small cursor over the input: every read either consumes exactly what it expects or fails.
 class cursor {

@@ -1,5 +1,7 @@
 #include "percent_encoding.hpp"
 
+#include "ascii.hpp"
+
 namespace here::oauth {
 namespace {
 constexpr char hex_digits[] = "0123456789ABCDEF";
@@ -9,15 +11,6 @@ constexpr bool is_unreserved(unsigned char c) noexcept {
          c == '.' || c == '_' || c == '~';
 }
 
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
 }  // namespace
 
 std::string percent_encode(std::string_view text) {

@@ -1,5 +1,7 @@
 #include "properties_parser.hpp"
 
+#include "ascii.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -10,16 +12,6 @@ namespace {
 
 bool is_blank(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\f';
-}
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {

@@ -1,5 +1,6 @@
 #include "proxy_settings.hpp"
 
+#include "ascii.hpp"
 #include "percent_encoding.hpp"
 
 #include <arpa/inet.h>
@@ -19,13 +20,6 @@
 
 namespace here::oauth::detail {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -185,8 +179,8 @@ bool entry_matches(std::string_view entry, std::string_view host, std::uint16_t 
     entry_host.remove_prefix(2);  // as some tools write it
   if (entry_host.starts_with("."))
     entry_host.remove_prefix(1);
-  const std::string want = lower(strip_trailing_dot(entry_host));
-  const std::string have = lower(strip_trailing_dot(host));
+  const std::string want = ascii_lower(strip_trailing_dot(entry_host));
+  const std::string have = ascii_lower(strip_trailing_dot(host));
   if (want.empty())
     return false;
   if (have == want)
@@ -219,7 +213,7 @@ std::optional<proxy_config> parse_proxy_url(std::string_view url, std::string& p
     return std::nullopt;
   }
   const boost::urls::url_view& u = *parsed;
-  const std::string scheme = lower(u.scheme());
+  const std::string scheme = ascii_lower(u.scheme());
   auto fail = [&](std::string why) -> std::optional<proxy_config> {
     wipe(text);
     problem = std::move(why);
@@ -243,7 +237,7 @@ std::optional<proxy_config> parse_proxy_url(std::string_view url, std::string& p
       proxy.host = u.host_ipv6_address().to_string();
       break;
     case boost::urls::host_type::name:
-      proxy.host = lower(u.host_name());
+      proxy.host = ascii_lower(u.host_name());
       break;
     default:
       return fail("unsupported proxy host");

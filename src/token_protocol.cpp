@@ -1,5 +1,7 @@
 #include "token_protocol.hpp"
 
+#include "ascii.hpp"
+
 #include <cmath>
 #include <limits>
 
@@ -21,20 +23,6 @@ namespace {
 
 constexpr std::size_t max_message_chars = 300;
 constexpr std::size_t max_excerpt_chars = 200;
-
-char lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  }
-  return true;
-}
 
 bool all_digits(std::string_view s) noexcept {
   if (s.empty())
