@@ -5,11 +5,11 @@
 //
 //   here-oauth-demo [--local] [--credentials FILE] [--coroutines N] [--rounds N]
 #include <atomic>
-#include <future>
-#include <mutex>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -40,7 +40,8 @@ demo_options parse_arguments(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
+      if (i + 1 >= argc)
+        throw std::invalid_argument(arg + " needs a value");
       return argv[++i];
     };
     if (arg == "--local") {
@@ -52,11 +53,13 @@ demo_options parse_arguments(int argc, char** argv) {
     } else if (arg == "--rounds") {
       o.rounds = std::stoi(value());
     } else {
-      throw std::invalid_argument("unknown argument '" + arg +
-                                  "' (use --local, --credentials FILE, --coroutines N, --rounds N)");
+      throw std::invalid_argument(
+          "unknown argument '" + arg +
+          "' (use --local, --credentials FILE, --coroutines N, --rounds N)");
     }
   }
-  if (o.coroutines < 1 || o.rounds < 1) throw std::invalid_argument("counts must be positive");
+  if (o.coroutines < 1 || o.rounds < 1)
+    throw std::invalid_argument("counts must be positive");
   return o;
 }
 
@@ -76,7 +79,8 @@ int main(int argc, char** argv) {
         std::cout << "Using HERE credentials from " << creds->source << " (key id "
                   << creds->access_key_id << ") against " << creds->token_endpoint_url << "\n";
       } catch (const credentials_error& e) {
-        if (e.code() != error::credentials_not_found) throw;
+        if (e.code() != error::credentials_not_found)
+          throw;
         std::string searched = e.what();  // without Boost's " [here.oauth:N]" suffix
         if (const auto suffix = searched.rfind(" [here.oauth:"); suffix != std::string::npos)
           searched.erase(suffix);
@@ -119,7 +123,8 @@ int main(int argc, char** argv) {
                 }
               }
             }
-            if (++finished == total) all_done.set_value();
+            if (++finished == total)
+              all_done.set_value();
           },
           asio::detached);
     }
@@ -130,9 +135,10 @@ int main(int argc, char** argv) {
     const provider_stats stats = provider.stats();
     std::cout << total << " coroutines on 4 threads called token() " << args.rounds
               << " times each: " << succeeded << " tokens, " << failed << " errors.\n"
-              << "HTTP requests made by the shared provider: " << stats.requests << " (calls served "
-              << "from cache: " << stats.cache_hits << ", calls that waited for the request: "
-              << stats.waits << ")\n";
+              << "HTTP requests made by the shared provider: " << stats.requests
+              << " (calls served "
+              << "from cache: " << stats.cache_hits
+              << ", calls that waited for the request: " << stats.waits << ")\n";
     if (local_server) {
       std::cout << "Requests received by the local token server: " << local_server->request_count()
                 << "\n";
