@@ -1,5 +1,7 @@
 #include "provider_core.hpp"
 
+#include <time.h>
+
 #include <functional>
 #include <thread>
 
@@ -17,10 +19,55 @@ using std::chrono::seconds;
 
 namespace {
 
-unsigned hit_stripe() {
-  thread_local const unsigned stripe =
-      static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id()));
-  return stripe;
+thread_local const error_details* completing = nullptr;
+
+// Sets completing_details() for the duration of a handler call.
+class completing_scope {
+ public:
+  explicit completing_scope(const error_details* details) : previous_(completing) {
+    completing = details;
+  }
+  ~completing_scope() { completing = previous_; }
+  completing_scope(const completing_scope&) = delete;
+  completing_scope& operator=(const completing_scope&) = delete;
+
+ private:
+  const error_details* previous_;
+};
+
+// steady_clock::now() costs 20-40 ns on virtual machines (a TSC read and its scaling), more than
+// the rest of a cache hit. The coarse monotonic clock costs a few ns and lags it by a few ms (a
+// kernel tick or two). A hit long before the soft point (the usual case, for minutes) needs no
+// more: when the coarse clock puts the soft point more than a second away, the precise clock
+// would too (and the hard point is never before the soft one). Nearer, the precise clock decides.
+#if defined(CLOCK_MONOTONIC_COARSE)
+constexpr std::chrono::nanoseconds coarse_margin = std::chrono::seconds(1);
+
+std::chrono::nanoseconds coarse_now() noexcept {
+  timespec ts{};
+  if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+    return std::chrono::nanoseconds::min();
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+// Whether steady_clock counts from the coarse clock's origin (CLOCK_MONOTONIC on Linux), checked
+// once: otherwise the shortcut is never taken.
+bool coarse_clock_matches() {
+  const auto before = std::chrono::steady_clock::now().time_since_epoch();
+  const auto coarse = coarse_now();
+  const auto after = std::chrono::steady_clock::now().time_since_epoch();
+  return coarse <= after && before - coarse < coarse_margin / 4;
+}
+#endif
+
+bool surely_before(steady_time deadline) noexcept {
+#if defined(CLOCK_MONOTONIC_COARSE)
+  static const bool usable = coarse_clock_matches();
+  return usable && coarse_now() + coarse_margin < deadline.time_since_epoch();
+#else
+  (void)deadline;
+  return false;
+#endif
 }
 
 template <class Counter>
@@ -29,6 +76,10 @@ void bump(Counter& c) {
 }
 
 }  // namespace
+
+const error_details* completing_details() noexcept {
+  return completing;
+}
 
 provider_core::provider_core(asio::any_io_executor ex, token_provider::fetch_function fetch,
                              provider_options options)
@@ -41,13 +92,18 @@ provider_core::provider_core(asio::any_io_executor ex, token_provider::fetch_fun
            [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); }),
       timer_(strand_) {}
 
-std::optional<access_token> provider_core::try_hit() {
-  const token_snapshot* snapshot = published_.load();
+const token_snapshot* provider_core::hit() {
+  published_token::hit_cell* cell = nullptr;
+  const token_snapshot* snapshot = published_.load(&cell);
   if (snapshot == nullptr)
-    return std::nullopt;
+    return nullptr;
+  if (surely_before(snapshot->soft)) {
+    published_token::count_hit(*cell);
+    return snapshot;
+  }
   const steady_time now = std::chrono::steady_clock::now();
   if (now >= snapshot->hard)
-    return std::nullopt;
+    return nullptr;
   if (now >= snapshot->soft && !refresh_active_.load(std::memory_order_relaxed) &&
       !nudge_posted_.exchange(true, std::memory_order_relaxed)) {
     // Normally the timer has started the refresh already; this covers a timer that could not run
@@ -60,21 +116,31 @@ std::optional<access_token> provider_core::try_hit() {
       self->arm_timer();
     });
   }
-  bump(hits_[hit_stripe() % hits_.size()]);
-  return snapshot->token;
+  published_token::count_hit(*cell);
+  return snapshot;
+}
+
+std::optional<access_token> provider_core::try_hit() {
+  if (const token_snapshot* snapshot = hit())
+    return snapshot->token;
+  return std::nullopt;
 }
 
 std::optional<access_token> provider_core::peek() const {
   const token_snapshot* snapshot = published_.load();
-  if (snapshot == nullptr || std::chrono::steady_clock::now() >= snapshot->hard)
+  if (snapshot == nullptr)
+    return std::nullopt;
+  if (!surely_before(snapshot->hard) && std::chrono::steady_clock::now() >= snapshot->hard)
     return std::nullopt;
   return snapshot->token;
 }
 
-void provider_core::enqueue(token_handler handler, error_details* details_out) {
+void provider_core::enqueue(token_handler handler, error_details* details_out, bool track_work) {
   auto w = std::make_shared<waiter>(std::move(handler), details_out);
-  w->work = asio::prefer(asio::get_associated_executor(w->handler, ex_),
-                         asio::execution::outstanding_work.tracked);
+  if (track_work) {
+    w->work = asio::prefer(asio::get_associated_executor(w->handler, ex_),
+                           asio::execution::outstanding_work.tracked);
+  }
   auto slot = asio::get_associated_cancellation_slot(w->handler);
   if (slot.is_connected()) {
     slot.assign(
@@ -117,8 +183,7 @@ void provider_core::report_warnings(std::vector<std::string> warnings) {
 
 provider_stats provider_core::stats() const {
   provider_stats s;
-  for (const auto& h : hits_)
-    s.cache_hits += h.value.load(std::memory_order_relaxed);
+  s.cache_hits = published_.hits() + strand_hits_.value.load(std::memory_order_relaxed);
   s.requests = requests_.value.load(std::memory_order_relaxed);
   s.failures = failures_.value.load(std::memory_order_relaxed);
   s.retries = retries_.value.load(std::memory_order_relaxed);
@@ -132,7 +197,7 @@ void provider_core::on_demand(const waiter_ptr& w) {
   const auto decision = fsm_.on_demand(std::chrono::steady_clock::now());
   switch (decision.what) {
     case refresh_fsm::demand::serve:
-      bump(hits_[hit_stripe() % hits_.size()]);
+      bump(strand_hits_);
       complete(w, {}, current_, nullptr);
       break;
     case refresh_fsm::demand::wait:
@@ -301,7 +366,7 @@ void provider_core::complete(const waiter_ptr& w, error_code ec,
     waiters_.erase(w->position);
     w->queued = false;
   }
-  // Posted through our executor (so never inline), then dispatched to the handler's own.
+  // Never inline: posted to the handler's own executor (see post_to).
   auto handler_ex = asio::get_associated_executor(w->handler, ex_);
   auto run = [w, ec, snapshot = std::move(snapshot), details = std::move(details)]() mutable {
     token_handler handler = std::move(w->handler);
@@ -311,9 +376,10 @@ void provider_core::complete(const waiter_ptr& w, error_code ec,
     auto slot = asio::get_associated_cancellation_slot(handler);
     if (slot.is_connected())
       slot.clear();
+    const completing_scope scope(ec ? details.get() : nullptr);
     std::move(handler)(ec, ec || !snapshot ? access_token{} : snapshot->token);
   };
-  asio::post(ex_, asio::bind_executor(handler_ex, std::move(run)));
+  post_to(handler_ex, ex_, std::move(run));
 }
 
 void provider_core::complete_all(error_code ec, std::shared_ptr<const error_details> details) {

@@ -9,9 +9,13 @@
 #include <vector>
 
 #include <boost/asio/any_completion_executor.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <here/oauth/token_provider.hpp>
 
@@ -19,6 +23,31 @@
 #include "refresh_fsm.hpp"
 
 namespace here::oauth::detail {
+
+/// While a waiter's handler runs, the details of the error it completes with (null otherwise): how
+/// token()'s completion turns them into a token_error without keeping a copy per waiter.
+const error_details* completing_details() noexcept;
+
+/// Runs f on ex (a handler's associated executor), never inside the calling function. Boost
+/// 1.81's any_completion_executor cannot require blocking.never, so when its target is one of
+/// Asio's own executors f is posted straight to that; any other executor is reached through `via`
+/// (posted there, then dispatched to ex). Posting straight keeps completions on different threads
+/// out of one shared queue, and does not need `via` to be running.
+template <class F>
+void post_to(const boost::asio::any_completion_executor& ex,
+             const boost::asio::any_io_executor& via, F&& f) {
+  namespace asio = boost::asio;
+  if (const auto* e = ex.target<asio::io_context::executor_type>())
+    asio::post(*e, std::forward<F>(f));
+  else if (const auto* e = ex.target<asio::thread_pool::executor_type>())
+    asio::post(*e, std::forward<F>(f));
+  else if (const auto* e = ex.target<asio::strand<asio::io_context::executor_type>>())
+    asio::post(*e, std::forward<F>(f));
+  else if (const auto* e = ex.target<asio::strand<asio::any_io_executor>>())
+    asio::post(*e, std::forward<F>(f));
+  else
+    asio::post(via, asio::bind_executor(ex, std::forward<F>(f)));
+}
 
 /// The provider's shared state. The decisions live in refresh_fsm; this class turns them into
 /// I/O, timers and completions. Everything but the read path runs on one strand, so no lock is ever
@@ -29,10 +58,20 @@ class provider_core : public std::enable_shared_from_this<provider_core> {
                 provider_options options);
 
   // Any thread.
-  /// The cached token if it can be handed out now; nudges a refresh past the soft point.
+  /// The cached snapshot if its token can be handed out now, else null; counts the hit and nudges
+  /// a refresh past the soft point. The pointer stays valid until this thread's next hit(),
+  /// try_hit() or peek() on this provider: copy what you need at once.
+  const token_snapshot* hit();
+  /// hit(), copied.
   std::optional<access_token> try_hit();
+  /// Whether a snapshot is published at all (usable or not). Neither counts nor reads the clock.
+  bool has_snapshot() const { return published_.load() != nullptr; }
   std::optional<access_token> peek() const;
-  void enqueue(token_handler handler, error_details* details_out);
+  /// Queues a waiter. details_out (may be null) receives the error details just before the handler
+  /// runs; they are also completing_details() while it runs. track_work: keep the handler's
+  /// executor from running out of work while it waits; false when something else already does (a
+  /// coroutine's co_spawn holds work on its executor).
+  void enqueue(token_handler handler, error_details* details_out, bool track_work = true);
   void invalidate(const access_token& rejected);
   void cancel();
   /// Emits one provider_event::kind::warning per text, on the strand, before any other event.
@@ -98,8 +137,8 @@ class provider_core : public std::enable_shared_from_this<provider_core> {
   struct alignas(64) counter {
     std::atomic<std::uint64_t> value{0};
   };
-  std::array<counter, 8> hits_;  // striped by thread: hits on two threads share no cache line
-  counter requests_, failures_, retries_, waits_;
+  // Hits on the read path are counted per thread by published_; these are the strand's.
+  counter strand_hits_, requests_, failures_, retries_, waits_;
 };
 
 }  // namespace here::oauth::detail

@@ -1,7 +1,7 @@
 #include <here/oauth/token_provider.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -43,19 +43,70 @@ token_provider::fetch_function https_fetch(const credentials& creds,
   };
 }
 
+/// A coroutine's completion: the provider's (error_code, access_token) becomes the token, or the
+/// token_error (with the server's details) that co_await throws.
+template <class Handler>
+class coroutine_completion {
+ public:
+  explicit coroutine_completion(Handler handler) : handler_(std::move(handler)) {}
+
+  using cancellation_slot_type = asio::associated_cancellation_slot_t<Handler>;
+  cancellation_slot_type get_cancellation_slot() const noexcept {
+    return asio::get_associated_cancellation_slot(handler_);
+  }
+  using executor_type = asio::associated_executor_t<Handler>;
+  executor_type get_executor() const noexcept { return asio::get_associated_executor(handler_); }
+
+  void operator()(boost::system::error_code ec, access_token token) {
+    if (!ec) {
+      std::move(handler_)(nullptr, std::move(token));
+      return;
+    }
+    const error_details* details = detail::completing_details();
+    std::move(handler_)(std::make_exception_ptr(token_error(
+                            ec, details ? *details : error_details{}, "HERE token request failed")),
+                        access_token{});
+  }
+
+ private:
+  Handler handler_;
+};
+
+/// Waits for the provider: one Asio operation, whose initiation (when awaited) queues the
+/// coroutine. A waiting coroutine holds nothing of ours but the waiter itself.
+asio::awaitable<access_token> wait_for_token(detail::provider_core* core) {
+  return asio::async_initiate<const asio::use_awaitable_t<>&,
+                              void(std::exception_ptr, access_token)>(
+      [](auto handler, detail::provider_core* core) {
+        // co_spawn holds work on the coroutine's executor while it lives: no need to track more.
+        core->enqueue(
+            detail::token_handler(coroutine_completion<decltype(handler)>(std::move(handler))),
+            nullptr, /*track_work=*/false);
+      },
+      asio::use_awaitable, core);
+}
+
+/// The hit path: when awaited, copies the cached token into the result, or waits after all.
+asio::awaitable<access_token> serve(detail::provider_core* core) {
+  if (const detail::token_snapshot* hit = core->hit())
+    co_return hit->token;
+  co_return co_await wait_for_token(core);
+}
+
 }  // namespace
 
 namespace detail {
 void start_token(const std::shared_ptr<provider_core>& core, token_handler handler,
                  error_details* details_out) {
-  if (auto hit = core->try_hit()) {
+  if (const token_snapshot* hit = core->hit()) {
     // Even a hit completes through the handler's executor: never inside the initiating call.
+    // Posted there directly where possible (post_to): a hop through the provider's executor would
+    // put every hit of every thread through one shared queue.
     auto handler_ex = asio::get_associated_executor(handler, core->executor());
-    asio::post(core->executor(),
-               asio::bind_executor(
-                   handler_ex, [handler = std::move(handler), token = std::move(*hit)]() mutable {
-                     std::move(handler)(boost::system::error_code{}, std::move(token));
-                   }));
+    post_to(handler_ex, core->executor(),
+            [handler = std::move(handler), token = hit->token]() mutable {
+              std::move(handler)(boost::system::error_code{}, std::move(token));
+            });
     return;
   }
   core->enqueue(std::move(handler), details_out);
@@ -84,18 +135,13 @@ token_provider::~token_provider() {
 }
 
 asio::awaitable<access_token> token_provider::token() {
-  if (auto hit = core_->try_hit())
-    co_return std::move(*hit);
-  error_details details;
-  auto completion = asio::as_tuple(asio::use_awaitable);
-  auto [ec, token] = co_await asio::async_initiate<decltype(completion), detail::token_signature>(
-      [this, &details](auto handler) {
-        core_->enqueue(detail::token_handler(std::move(handler)), &details);
-      },
-      completion);
-  if (ec)
-    throw token_error(ec, std::move(details), "HERE token request failed");
-  co_return std::move(token);
+  // Lazy, as awaitables are: nothing is checked or queued until co_await. Only the shape is chosen
+  // here: with a token cached, a coroutine that copies it when awaited (or waits after all); with
+  // none, straight to the wait, so each of a herd of waiters holds no coroutine frame of ours.
+  // (A token that arrives in between is then served by the provider's strand instead.)
+  if (core_->has_snapshot())
+    return serve(core_.get());
+  return wait_for_token(core_.get());
 }
 
 std::optional<access_token> token_provider::cached() const {
