@@ -2,8 +2,11 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -136,11 +139,12 @@ std::optional<access_token> provider_core::peek() const {
 }
 
 void provider_core::enqueue(token_handler handler, error_details* details_out, bool track_work) {
-  auto w = std::make_shared<waiter>(std::move(handler), details_out);
-  if (track_work) {
-    w->work = asio::prefer(asio::get_associated_executor(w->handler, ex_),
-                           asio::execution::outstanding_work.tracked);
-  }
+  auto handler_ex = asio::get_associated_executor(handler, ex_);
+  auto w = std::make_shared<waiter>(
+      std::move(handler), details_out,
+      track_work ? asio::any_completion_executor(
+                       asio::prefer(handler_ex, asio::execution::outstanding_work.tracked))
+                 : std::move(handler_ex));
   auto slot = asio::get_associated_cancellation_slot(w->handler);
   if (slot.is_connected()) {
     slot.assign(
@@ -203,7 +207,6 @@ void provider_core::on_demand(const waiter_ptr& w) {
     case refresh_fsm::demand::wait:
       bump(waits_);
       waiters_.push_back(w);
-      w->position = std::prev(waiters_.end());
       w->queued = true;
       break;
     case refresh_fsm::demand::fail:
@@ -358,37 +361,96 @@ void provider_core::update_refresh_active() {
                         std::memory_order_relaxed);
 }
 
+void provider_core::deliver(const waiter_ptr& w, error_code ec,
+                            const std::shared_ptr<const token_snapshot>& snapshot,
+                            const std::shared_ptr<const error_details>& details) {
+  token_handler handler = std::move(w->handler);
+  if (ec && w->details_out != nullptr && details)
+    *w->details_out = *details;
+  // Our cancellation handler must not outlive the operation.
+  auto slot = asio::get_associated_cancellation_slot(handler);
+  if (slot.is_connected())
+    slot.clear();
+  const completing_scope scope(ec ? details.get() : nullptr);
+  std::move(handler)(ec, ec || !snapshot ? access_token{} : snapshot->token);
+}
+
 void provider_core::complete(const waiter_ptr& w, error_code ec,
                              std::shared_ptr<const token_snapshot> snapshot,
                              std::shared_ptr<const error_details> details) {
   w->done = true;
   if (w->queued) {
-    waiters_.erase(w->position);
+    waiters_.remove(*w);  // the caller holds w
     w->queued = false;
   }
   // Never inline: posted to the handler's own executor (see post_to).
-  auto handler_ex = asio::get_associated_executor(w->handler, ex_);
-  auto run = [w, ec, snapshot = std::move(snapshot), details = std::move(details)]() mutable {
-    token_handler handler = std::move(w->handler);
-    if (ec && w->details_out != nullptr && details)
-      *w->details_out = *details;
-    // Our cancellation handler must not outlive the operation.
-    auto slot = asio::get_associated_cancellation_slot(handler);
-    if (slot.is_connected())
-      slot.clear();
-    const completing_scope scope(ec ? details.get() : nullptr);
-    std::move(handler)(ec, ec || !snapshot ? access_token{} : snapshot->token);
+  auto run = [w, ec, snapshot = std::move(snapshot), details = std::move(details)] {
+    deliver(w, ec, snapshot, details);
   };
-  post_to(handler_ex, ex_, std::move(run));
+  post_to(w->executor, ex_, std::move(run));
 }
 
-void provider_core::complete_all(error_code ec, std::shared_ptr<const error_details> details) {
-  std::list<waiter_ptr> waiting;
-  waiting.swap(waiters_);
-  for (auto& w : waiting) {
-    w->queued = false;
-    complete(w, ec, ec ? nullptr : current_, details);
+namespace {
+
+/// Up to this many waiters with the same executor are completed by one posted job: posting each
+/// alone cost an operation allocation and a queue lock per waiter (a herd of 100 000 took 84 ms to
+/// start resuming). Batches stay small so that several threads running one executor still share
+/// the work.
+constexpr std::size_t completion_batch_size = 64;
+
+}  // namespace
+
+/// Completes a run of waiters in order, each as complete() would, on their (common) executor.
+struct provider_core::completion_batch {
+  std::vector<waiter_ptr> waiters;
+  std::size_t next = 0;
+  error_code ec;
+  std::shared_ptr<const token_snapshot> snapshot;
+  std::shared_ptr<const error_details> details;
+  asio::any_completion_executor ex;
+  asio::any_io_executor via;
+
+  void operator()() {
+    while (next < waiters.size()) {
+      const waiter_ptr w = std::move(waiters[next++]);
+      try {
+        deliver(w, ec, snapshot, details);
+      } catch (...) {
+        // A handler's exception leaves run() as Asio lets it; the rest go on in a new job, as
+        // separately posted completions would.
+        if (next < waiters.size()) {
+          const asio::any_completion_executor target = ex;
+          const asio::any_io_executor through = via;
+          post_to(target, through, std::move(*this));
+        }
+        throw;
+      }
+    }
   }
+};
+
+void provider_core::complete_all(error_code ec, std::shared_ptr<const error_details> details) {
+  std::shared_ptr<const token_snapshot> snapshot = ec ? nullptr : current_;
+  std::optional<completion_batch> batch;
+  auto flush = [&] {
+    if (!batch)
+      return;
+    const asio::any_completion_executor target = batch->ex;
+    post_to(target, ex_, std::move(*batch));
+    batch.reset();
+  };
+  while (waiter_ptr w = waiters_.pop_front()) {
+    w->queued = false;
+    w->done = true;
+    if (batch && (batch->waiters.size() == completion_batch_size || !(batch->ex == w->executor)))
+      flush();
+    if (!batch) {
+      batch.emplace(completion_batch{{}, 0, ec, snapshot, details, w->executor, ex_});
+      batch->waiters.reserve(completion_batch_size);
+    }
+    batch->waiters.push_back(std::move(w));
+  }
+  flush();
 }
 
 void provider_core::learn_clock_offset(const fetch_result& result, bool rejected_timestamp) {

@@ -2,15 +2,17 @@
 
 #include <array>
 #include <atomic>
-#include <list>
 #include <memory>
 #include <random>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -37,9 +39,18 @@ template <class F>
 void post_to(const boost::asio::any_completion_executor& ex,
              const boost::asio::any_io_executor& via, F&& f) {
   namespace asio = boost::asio;
+  using tracked_io = std::decay_t<decltype(asio::prefer(
+      std::declval<asio::io_context::executor_type>(), asio::execution::outstanding_work.tracked))>;
+  using tracked_pool =
+      std::decay_t<decltype(asio::prefer(std::declval<asio::thread_pool::executor_type>(),
+                                         asio::execution::outstanding_work.tracked))>;
   if (const auto* e = ex.target<asio::io_context::executor_type>())
     asio::post(*e, std::forward<F>(f));
+  else if (const auto* e = ex.target<tracked_io>())
+    asio::post(*e, std::forward<F>(f));
   else if (const auto* e = ex.target<asio::thread_pool::executor_type>())
+    asio::post(*e, std::forward<F>(f));
+  else if (const auto* e = ex.target<tracked_pool>())
     asio::post(*e, std::forward<F>(f));
   else if (const auto* e = ex.target<asio::strand<asio::io_context::executor_type>>())
     asio::post(*e, std::forward<F>(f));
@@ -83,16 +94,56 @@ class provider_core : public std::enable_shared_from_this<provider_core> {
   struct waiter {
     // Built by construction only: Boost 1.81's any_completion_handler move assignment recurses
     // forever (fixed in 1.82), so a handler is never assigned.
-    waiter(token_handler h, error_details* out) : handler(std::move(h)), details_out(out) {}
+    waiter(token_handler h, error_details* out, boost::asio::any_completion_executor ex)
+        : handler(std::move(h)), details_out(out), executor(std::move(ex)) {}
     token_handler handler;
     error_details* details_out = nullptr;
-    boost::asio::any_completion_executor
-        work;  // keeps the handler's executor from running out of work
-    std::list<std::shared_ptr<waiter>>::iterator position;
+    /// The handler's executor, learnt once (the handler's memory is cold when a herd completes).
+    /// Tracked, so it does not run out of work while the handler waits, unless enqueue() was told
+    /// something else keeps it busy.
+    boost::asio::any_completion_executor executor;
+    // waiter_queue's links; a queued waiter owns itself through `self`.
+    waiter* prev = nullptr;
+    waiter* next = nullptr;
+    std::shared_ptr<waiter> self;
     bool queued = false;
     bool done = false;
   };
   using waiter_ptr = std::shared_ptr<waiter>;
+
+  /// Waiters in arrival order, linked through the waiters themselves: no node to allocate, and
+  /// one cache line fewer to touch per waiter when a herd is completed. Strand only.
+  class waiter_queue {
+   public:
+    waiter_queue() = default;
+    waiter_queue(const waiter_queue&) = delete;
+    waiter_queue& operator=(const waiter_queue&) = delete;
+    ~waiter_queue() {
+      while (head_ != nullptr)
+        remove(*head_);
+    }
+    void push_back(waiter_ptr w) {
+      waiter* raw = w.get();
+      raw->self = std::move(w);
+      raw->prev = tail_;
+      raw->next = nullptr;
+      (tail_ != nullptr ? tail_->next : head_) = raw;
+      tail_ = raw;
+    }
+    /// Unlinks a queued waiter and hands back the queue's reference to it.
+    waiter_ptr remove(waiter& w) {
+      (w.prev != nullptr ? w.prev->next : head_) = w.next;
+      (w.next != nullptr ? w.next->prev : tail_) = w.prev;
+      w.prev = nullptr;
+      w.next = nullptr;
+      return std::move(w.self);
+    }
+    waiter_ptr pop_front() { return head_ != nullptr ? remove(*head_) : nullptr; }
+
+   private:
+    waiter* head_ = nullptr;
+    waiter* tail_ = nullptr;
+  };
 
   // Strand only.
   void on_demand(const waiter_ptr& w);
@@ -107,6 +158,11 @@ class provider_core : public std::enable_shared_from_this<provider_core> {
                 std::shared_ptr<const token_snapshot> snapshot,
                 std::shared_ptr<const error_details> details);
   void complete_all(boost::system::error_code ec, std::shared_ptr<const error_details> details);
+  /// Runs w's handler (on its executor, from a posted job).
+  static void deliver(const waiter_ptr& w, boost::system::error_code ec,
+                      const std::shared_ptr<const token_snapshot>& snapshot,
+                      const std::shared_ptr<const error_details>& details);
+  struct completion_batch;
   void learn_clock_offset(const fetch_result& result, bool rejected_timestamp);
   void emit(const provider_event& event);
   void update_refresh_active();
@@ -124,7 +180,7 @@ class provider_core : public std::enable_shared_from_this<provider_core> {
   std::uint64_t fetch_generation_ = 0;
   std::shared_ptr<boost::asio::cancellation_signal> fetch_signal_;
   steady_time fetch_started_{};
-  std::list<waiter_ptr> waiters_;
+  waiter_queue waiters_;
   std::shared_ptr<const token_snapshot> current_;
   boost::system::error_code last_error_;
   std::shared_ptr<const error_details> last_details_;
