@@ -16,25 +16,25 @@ enum class error {
   // credentials
   credentials_file_unreadable = 1,  ///< the credentials file could not be opened or read
   credentials_malformed,            ///< a line of the credentials file is not valid syntax
-  credentials_missing,              ///< a required key (access key id or secret) is missing or empty
-  invalid_endpoint_url,             ///< the token endpoint URL is not an absolute http(s) URL
-  credentials_not_found,            ///< no source in the default chain held credentials
+  credentials_missing,    ///< a required key (access key id or secret) is missing or empty
+  invalid_endpoint_url,   ///< the token endpoint URL is not an absolute http(s) URL
+  credentials_not_found,  ///< no source in the default chain held credentials
   // answers of the token endpoint
-  signature_rejected,   ///< HERE 401300 and the other 4012xx/4013xx credential and header codes
-  timestamp_rejected,   ///< HERE 401204: the request's timestamp is outside the server's window
-  request_rejected,     ///< any other 4xx answer
-  rate_limited,         ///< 429 Too Many Requests
-  server_error,         ///< 5xx answer
-  redirect_refused,     ///< 3xx answer: token requests never follow redirects
-  malformed_response,   ///< the answer is not a well-formed token response
-  response_too_large,   ///< the answer's header or body exceeds the configured limit
+  signature_rejected,  ///< HERE 401300 and the other 4012xx/4013xx credential and header codes
+  timestamp_rejected,  ///< HERE 401204: the request's timestamp is outside the server's window
+  request_rejected,    ///< any other 4xx answer
+  rate_limited,        ///< 429 Too Many Requests
+  server_error,        ///< 5xx answer
+  redirect_refused,    ///< 3xx answer: token requests never follow redirects
+  malformed_response,  ///< the answer is not a well-formed token response
+  response_too_large,  ///< the answer's header or body exceeds the configured limit
   // transport
-  timeout,                ///< the request's deadline passed
-  insecure_url_refused,   ///< an http:// endpoint without the plain-HTTP opt-in
-  proxy_error,            ///< the HTTPS proxy refused or broke the CONNECT tunnel
-  invalid_option,         ///< an option's value is out of range or inconsistent
+  timeout,               ///< the request's deadline passed
+  insecure_url_refused,  ///< an http:// endpoint without the plain-HTTP opt-in
+  proxy_error,           ///< the HTTPS proxy refused or broke the CONNECT tunnel
+  invalid_option,        ///< an option's value is out of range or inconsistent
   // provider
-  backing_off,            ///< the last failure is still being served while its backoff runs
+  backing_off,  ///< the last failure is still being served while its backoff runs
 };
 
 const boost::system::error_category& error_category() noexcept;
@@ -45,10 +45,10 @@ inline boost::system::error_code make_error_code(error e) noexcept {
 
 /// What the token endpoint said when it refused a request. Empty fields were not sent.
 struct error_details {
-  unsigned http_status = 0;       ///< 0 when no HTTP answer was received
-  std::string error_code;         ///< HERE's errorCode, e.g. "401300", or OAuth2's "error"
-  std::string error_id;           ///< HERE's errorId, to quote to HERE support
-  std::string message;            ///< the server's message, or what the SDK found wrong
+  unsigned http_status = 0;  ///< 0 when no HTTP answer was received
+  std::string error_code;    ///< HERE's errorCode, e.g. "401300", or OAuth2's "error"
+  std::string error_id;      ///< HERE's errorId, to quote to HERE support
+  std::string message;       ///< the server's message, or what the SDK found wrong
   std::optional<std::chrono::seconds> retry_after;  ///< from a Retry-After header
 
   bool empty() const noexcept {
@@ -61,15 +61,20 @@ std::string to_string(const error_details& details);
 
 /// The exception thrown by the SDK's awaitable and synchronous functions.
 class token_error : public boost::system::system_error {
-public:
+ public:
   token_error(boost::system::error_code ec, error_details details, const std::string& context = {});
   token_error(boost::system::error_code ec, const std::string& context);
 
   /// What the server said (HTTP status, HERE errorCode, errorId, message), or what the SDK found.
   const error_details& details() const noexcept { return details_; }
 
-private:
+  /// "<context>: <error message> (<server details>) [<category>:<value>]": without the Boost
+  /// source location an Asio error code carries, which says nothing to a user.
+  const char* what() const noexcept override { return what_.c_str(); }
+
+ private:
   error_details details_;
+  std::string what_;
 };
 
 }  // namespace here::oauth
