@@ -3,11 +3,12 @@
 // - requests made (must be 1);
 // - the time from the answer (the provider's request_succeeded event, just before it completes
 //   the waiters) to the last waiter resumed, all on one thread;
-// - the provider's own memory per waiter: live heap bytes per waiter (this program replaces the
-//   global operator new/delete with counting versions), minus the same figure for 100 000
-//   coroutines of the same shape awaiting a plain steady_timer, which is what the coroutine frames
-//   and Asio's own wait take. Counted at the margin (the last 99 000 waiters), so the request in
-//   flight and other fixed costs drop out.
+// - the provider's own memory per waiter: live heap bytes per waiter (this program interposes
+//   counting versions of malloc and friends, counting_allocator.cpp), minus the same figure for
+//   100 000 coroutines of the same shape awaiting a plain steady_timer, which is what the
+//   coroutine frames and Asio's own wait take. Counted at the margin (the last 99 000 waiters), so
+//   the request in flight and other fixed costs drop out. The requested sizes of one more
+//   waiter's allocations are printed on stderr.
 #include <cstdio>
 #include <string>
 
