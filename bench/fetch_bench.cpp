@@ -6,7 +6,9 @@
 // - sdk_fetch: here::oauth::fetch_token, the whole request as the SDK makes it (a token client is
 //   built per call; trust = the server's CA file only, so no system trust store is read);
 // - sdk_fetch_system_store: the same with the system trust store loaded too (the default options),
-//   which is what a one-shot process such as here-token pays.
+//   which is what a one-shot process such as here-token pays;
+// - sdk_provider_refetch: a token_provider's fetch (its token client built once, system trust
+//   store included): invalidate() the token, then co_await token() until the new one arrives.
 // Each repetition makes `fetches` requests and reports medians in µs.
 #include <string>
 #include <vector>
@@ -131,6 +133,37 @@ void sdk_fetch_with(benchmark::State& state, bool system_store) {
   state.counters["fetch_us"] = median_us(ns);
 }
 
+// A provider builds its token client (TLS context, trust anchors) once: each fetch after the first
+// is an invalidate() (the token was rejected) and a token() that waits for the new request.
+asio::awaitable<void> provider_fetches(here::oauth::token_provider& provider,
+                                       std::vector<double>& ns) {
+  here::oauth::access_token token = co_await provider.token();
+  for (int i = 0; i < fetches; ++i) {
+    const auto t0 = clock::now();
+    provider.invalidate(token);
+    token = co_await provider.token();
+    ns.push_back(ns_between(t0, clock::now()));
+  }
+  provider.cancel();  // stops the refresh timer, so run() returns
+}
+
+void sdk_provider_refetch(benchmark::State& state) {
+  local_token_server& s = server();
+  here::oauth::provider_options options;
+  options.ca_file = s.ca_file();
+  options.use_environment_proxy = false;
+  std::vector<double> ns;
+  for (auto _ : state) {
+    asio::io_context io;
+    here::oauth::token_provider provider(io.get_executor(), s.credentials(), options);
+    asio::co_spawn(io, provider_fetches(provider, ns), here::oauth::bench::rethrow{});
+    io.run();
+  }
+  if (ns.size() != static_cast<std::size_t>(fetches))
+    state.SkipWithError("not every fetch completed");
+  state.counters["fetch_us"] = median_us(ns);
+}
+
 void sdk_fetch(benchmark::State& state) {
   sdk_fetch_with(state, false);
 }
@@ -141,6 +174,7 @@ void sdk_fetch_system_store(benchmark::State& state) {
 BENCHMARK(fetch_phases)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(sdk_fetch)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(sdk_fetch_system_store)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(sdk_provider_refetch)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

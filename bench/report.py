@@ -171,6 +171,9 @@ def main():
     row(s, "`fetch_token` (SDK), CA file only", fmt_ns(sdk["fetch_us"] * 1e3))
     row(s, "`fetch_token` (SDK), system trust store loaded too (default)",
         fmt_ns(sdk_store["fetch_us"] * 1e3))
+    refetch = aggregate(fetch, "sdk_provider_refetch/iterations:1")
+    row(s, "`token_provider` fetch (client built once): `invalidate()` → new token",
+        fmt_ns(refetch["fetch_us"] * 1e3))
     with open(os.path.join(results, "cli_ns.txt")) as f:
         cli = [int(line) for line in f if line.strip()]
     row(s, f"`here-token` process, start to exit (median of {len(cli)})",
