@@ -94,6 +94,7 @@ detail::token_response_view split(std::string_view text) {
 struct offered {
   std::string token;
   bool also_in_shown_field = false;
+  std::string shown_text;  // every field the SDK may quote, concatenated
 };
 
 offered offered_token(std::string_view body) {
@@ -112,8 +113,10 @@ offered offered_token(std::string_view body) {
   if (out.token.empty())
     return out;
   for (const char* name : {"message", "error", "error_description", "errorCode", "errorId"}) {
-    if (auto* v = object.if_contains(name); v != nullptr && v->is_string())
+    if (auto* v = object.if_contains(name); v != nullptr && v->is_string()) {
       out.also_in_shown_field |= v->get_string().find(out.token) != boost::json::string::npos;
+      out.shown_text += std::string(v->get_string());
+    }
   }
   return out;
 }
@@ -158,8 +161,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // of a field that may be the token, like token_type).
     // A token with one of "~|^`$" cannot match the SDK's own fixed texts by coincidence.
     const offered body = offered_token(r.body);
-    const bool distinctive =
-        body.token.size() > 40 && body.token.find_first_of("~|^`$") != std::string::npos;
+    // The distinctive character must also be absent from every quoted field and header: a token
+    // made of the SDK's fixed text plus the start of a quoted field (as the fuzzer once built:
+    // "...ed HTTP status 0; " + error_description's first characters) is no leak.
+    bool distinctive = false;
+    if (body.token.size() > 40) {
+      for (char c : std::string_view("~|^`$")) {
+        if (body.token.find(c) != std::string::npos &&
+            body.shown_text.find(c) == std::string::npos &&
+            r.location.find(c) == std::string_view::npos &&
+            r.content_type.find(c) == std::string_view::npos)
+          distinctive = true;
+      }
+    }
     const bool in_headers = r.location.find(body.token) != std::string_view::npos ||
                             r.content_type.find(body.token) != std::string_view::npos;
     if (distinctive && !body.also_in_shown_field && !in_headers)
