@@ -9,6 +9,8 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 namespace here::oauth::detail {
 namespace ssl = boost::asio::ssl;
@@ -32,6 +34,21 @@ std::shared_ptr<ssl::context> fail(boost::system::error_code& ec, error_details&
   details = {};
   details.message = std::move(message);
   return nullptr;
+}
+
+/// OpenSSL fills a certificate's cached extension data (key identifiers, flags) the first time a
+/// verification needs it. Two handshakes doing that at once for the same trust anchor race inside
+/// OpenSSL (both compute, both install, one reads while the other writes: openssl/openssl#32609;
+/// ThreadSanitizer saw it here with concurrent fetches on one client). Filling it now, while only
+/// this thread knows the context, leaves handshakes just reading it. Certificates that a hashed
+/// directory (ca_directory) supplies later, one lookup at a time, are not covered.
+void fill_certificate_caches(SSL_CTX* native) {
+  STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(SSL_CTX_get_cert_store(native));
+  for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
+    if (X509* certificate = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i)))
+      X509_check_purpose(certificate, -1, 0);  // purpose -1: only fill the caches
+  }
+  ERR_clear_error();  // a malformed extension shows up again, and is reported, at verification
 }
 
 }  // namespace
@@ -94,6 +111,7 @@ std::shared_ptr<ssl::context> make_tls_context(const request_options& options,
                       "' cannot be used: " + openssl_reason("OpenSSL refused it"));
     }
   }
+  fill_certificate_caches(native);
   return context;
 }
 
