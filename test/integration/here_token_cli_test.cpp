@@ -28,6 +28,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <here/oauth/signer.hpp>
 #include <here/oauth/version.hpp>
 
 #include "local_token_server.hpp"
@@ -400,6 +401,97 @@ TEST(here_token_cli, VersionPrintsOneLine) {
   EXPECT_EQ(run.out,
             std::string("here-token ") + HERE_OAUTH_VERSION_STRING + " (here-oauth-cpp)\n");
   EXPECT_EQ(run.err, "");
+}
+
+// Secret hygiene of the CLI (issue 7): every kind of failure the token endpoint can produce, run
+// through the real binary with --verbose (the most it ever prints). Neither stdout nor stderr may
+// hold the secret (raw or percent-encoded) or a whole token the server issued; the one success
+// (a clock skew corrected on the way) prints its token on stdout only.
+TEST(SecretHygieneCli, EveryFailureKindShowsNeitherTheSecretNorAWholeToken) {
+  struct cli_case {
+    std::string name;
+    scripted_reply reply;
+    int exit_code;
+    std::string timeout = "5";
+    std::chrono::seconds clock_shift{0};
+    bool echo_token = false;  // the reply's body quotes a token the server issued
+  };
+  const auto with = [](fault what) {
+    scripted_reply r;
+    r.what = what;
+    return r;
+  };
+  const auto status = [&](unsigned code, std::string body = {}) {
+    scripted_reply r = with(fault::status);
+    r.status = code;
+    r.body = std::move(body);
+    return r;
+  };
+  scripted_reply rate_limited = with(fault::rate_limited);
+  rate_limited.retry_after = std::chrono::seconds(0);
+  const std::vector<cli_case> cases = {
+      {"500", status(500), 5},
+      {"503", status(503), 5},
+      {"502 html", status(502, "<html><body>Bad gateway</body></html>"), 5},
+      {"429", rate_limited, 5},
+      {"malformed json", with(fault::malformed_json), 5},
+      {"non-json body", with(fault::non_json_body), 5},
+      {"missing fields", with(fault::missing_fields), 5},
+      {"oversized body", with(fault::oversized_body), 5},
+      {"close before response", with(fault::close_before_response), 5},
+      {"close mid response", with(fault::close_mid_response), 5},
+      {"hang", with(fault::hang), 5, "1"},
+      {"400 echoing a token", status(400), 4, "5", std::chrono::seconds(0), true},
+      {"401", status(401), 4},
+      {"403", status(403), 4},
+      {"redirect", with(fault::redirect), 4},
+      {"clock skew of an hour, corrected", with(fault::none), 0, "5", std::chrono::hours(1)},
+  };
+
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    server_options so;
+    so.token_size = 64;  // short enough for a quoted body to hold a whole one
+    so.clock_shift = c.clock_shift;
+    local_token_server server(so);
+    temp_dir dir;
+    const fs::path file = dir.path() / "credentials.properties";
+    server.write_credentials_file(file);
+    const std::vector<std::string> args{"--verbose", "--credentials",           file.string(),
+                                        "--ca-file", server.ca_file().string(), "--timeout",
+                                        c.timeout};
+
+    // A good answer first, so there is a token to look for.
+    const cli_run first = run_cli(args);
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    scripted_reply reply = c.reply;
+    if (c.echo_token) {
+      reply.body = R"({"access_token":")" + server.issued_tokens().front() +
+                   R"(","token_type":"bearer","expires_in":3600})";
+    }
+    for (int i = 0; i < 4; ++i)  // every attempt the CLI makes (retry.max_attempts)
+      server.push(reply);
+    const cli_run run = run_cli(args);
+    EXPECT_EQ(run.exit_code, c.exit_code) << run.err;
+
+    const std::string secret(server.credentials().access_key_secret.reveal());
+    std::vector<std::string> forbidden{secret, here::oauth::percent_encode(secret)};
+    const auto tokens = server.issued_tokens();
+    forbidden.insert(forbidden.end(), tokens.begin(), tokens.end());
+    for (const auto& text : forbidden) {
+      EXPECT_EQ(first.err.find(text), std::string::npos) << first.err;
+      EXPECT_EQ(run.err.find(text), std::string::npos) << run.err;
+    }
+    if (run.exit_code == 0) {
+      ASSERT_FALSE(tokens.empty());
+      EXPECT_EQ(run.out, tokens.back() + "\n");
+    } else {
+      EXPECT_EQ(run.out, "");
+      const auto lines = run.err_lines();
+      ASSERT_FALSE(lines.empty());
+      EXPECT_TRUE(lines.back().starts_with("here-token: token request to ")) << lines.back();
+    }
+  }
 }
 
 }  // namespace
