@@ -36,6 +36,8 @@
 
 #include "local_token_server.hpp"
 
+#include "temp_dir.hpp"
+
 namespace {
 
 // The secret: reserved characters make its percent-encoded form (the signing key) differ.
@@ -220,6 +222,7 @@ namespace here::oauth {
 namespace {
 
 namespace fs = std::filesystem;
+using test_support::temp_dir;
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
@@ -265,24 +268,6 @@ fs::path write_credentials_file(const fs::path& dir, std::string_view endpoint) 
   OPENSSL_cleanse(text.data(), text.size());
   return file;
 }
-
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "here-oauth-wipe-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 TEST_F(wipe_check, TheDetectorSeesAnUnwipedCopy) {
   arm();

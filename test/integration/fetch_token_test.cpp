@@ -37,6 +37,7 @@
 
 #include "connect_proxy.hpp"
 #include "local_token_server.hpp"
+#include "scoped_env.hpp"
 
 namespace here::oauth {
 namespace {
@@ -50,6 +51,7 @@ using test_support::connect_proxy;
 using test_support::connect_proxy_options;
 using test_support::fault;
 using test_support::local_token_server;
+using test_support::scoped_env;
 using test_support::scripted_reply;
 using test_support::server_options;
 using tcp = asio::ip::tcp;
@@ -161,39 +163,6 @@ class silent_listener {
   }
   tcp::acceptor acceptor_;
   std::vector<std::shared_ptr<tcp::socket>> accepted_;
-};
-
-/// Sets environment variables for one test and restores them.
-class scoped_env {
- public:
-  void set(const char* name, const std::string& value) {
-    remember(name);
-    ::setenv(name, value.c_str(), 1);
-  }
-  void unset(const char* name) {
-    remember(name);
-    ::unsetenv(name);
-  }
-  ~scoped_env() {
-    for (auto& [name, value] : saved_) {
-      if (value) {
-        ::setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        ::unsetenv(name.c_str());
-      }
-    }
-  }
-
- private:
-  void remember(const char* name) {
-    for (auto& [saved_name, value] : saved_) {
-      if (saved_name == name)
-        return;
-    }
-    const char* old = std::getenv(name);
-    saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-  }
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
 /// A file in the temp directory, removed at the end of the test.

@@ -33,6 +33,8 @@
 
 #include "local_token_server.hpp"
 
+#include "temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -40,25 +42,7 @@ using here::oauth::test_support::fault;
 using here::oauth::test_support::local_token_server;
 using here::oauth::test_support::scripted_reply;
 using here::oauth::test_support::server_options;
-
-/// A fresh empty directory, removed at the end of the test.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "here-token-cli-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using here::oauth::test_support::temp_dir;
 
 std::string read_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -416,36 +400,26 @@ TEST(SecretHygieneCli, EveryFailureKindShowsNeitherTheSecretNorAWholeToken) {
     std::chrono::seconds clock_shift{0};
     bool echo_token = false;  // the reply's body quotes a token the server issued
   };
-  const auto with = [](fault what) {
-    scripted_reply r;
-    r.what = what;
-    return r;
-  };
-  const auto status = [&](unsigned code, std::string body = {}) {
-    scripted_reply r = with(fault::status);
-    r.status = code;
-    r.body = std::move(body);
-    return r;
-  };
-  scripted_reply rate_limited = with(fault::rate_limited);
-  rate_limited.retry_after = std::chrono::seconds(0);
+  using here::oauth::test_support::fault_reply;
+  using here::oauth::test_support::rate_limited_reply;
+  using here::oauth::test_support::status_reply;
   const std::vector<cli_case> cases = {
-      {"500", status(500), 5},
-      {"503", status(503), 5},
-      {"502 html", status(502, "<html><body>Bad gateway</body></html>"), 5},
-      {"429", rate_limited, 5},
-      {"malformed json", with(fault::malformed_json), 5},
-      {"non-json body", with(fault::non_json_body), 5},
-      {"missing fields", with(fault::missing_fields), 5},
-      {"oversized body", with(fault::oversized_body), 5},
-      {"close before response", with(fault::close_before_response), 5},
-      {"close mid response", with(fault::close_mid_response), 5},
-      {"hang", with(fault::hang), 5, "1"},
-      {"400 echoing a token", status(400), 4, "5", std::chrono::seconds(0), true},
-      {"401", status(401), 4},
-      {"403", status(403), 4},
-      {"redirect", with(fault::redirect), 4},
-      {"clock skew of an hour, corrected", with(fault::none), 0, "5", std::chrono::hours(1)},
+      {"500", status_reply(500), 5},
+      {"503", status_reply(503), 5},
+      {"502 html", status_reply(502, "<html><body>Bad gateway</body></html>"), 5},
+      {"429", rate_limited_reply(std::chrono::seconds(0)), 5},
+      {"malformed json", fault_reply(fault::malformed_json), 5},
+      {"non-json body", fault_reply(fault::non_json_body), 5},
+      {"missing fields", fault_reply(fault::missing_fields), 5},
+      {"oversized body", fault_reply(fault::oversized_body), 5},
+      {"close before response", fault_reply(fault::close_before_response), 5},
+      {"close mid response", fault_reply(fault::close_mid_response), 5},
+      {"hang", fault_reply(fault::hang), 5, "1"},
+      {"400 echoing a token", status_reply(400), 4, "5", std::chrono::seconds(0), true},
+      {"401", status_reply(401), 4},
+      {"403", status_reply(403), 4},
+      {"redirect", fault_reply(fault::redirect), 4},
+      {"clock skew of an hour, corrected", fault_reply(fault::none), 0, "5", std::chrono::hours(1)},
   };
 
   for (const auto& c : cases) {

@@ -35,9 +35,12 @@ using boost::system::error_code;
 using test_support::connect_proxy;
 using test_support::connect_proxy_options;
 using test_support::fault;
+using test_support::fault_reply;
 using test_support::local_token_server;
+using test_support::rate_limited_reply;
 using test_support::scripted_reply;
 using test_support::server_options;
+using test_support::status_reply;
 
 // The server's secret (and so the client's, when it is right), and a wrong one.
 constexpr std::string_view server_secret = "Int3gr4tion~Secret/with+reserved=chars|end";
@@ -97,19 +100,6 @@ class text_log {
   std::vector<std::pair<std::string, std::string>> texts_;
   std::size_t events_ = 0;
 };
-
-scripted_reply reply(fault what) {
-  scripted_reply r;
-  r.what = what;
-  return r;
-}
-
-scripted_reply status_reply(unsigned status, std::string body = {}) {
-  scripted_reply r = reply(fault::status);
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
 
 server_options hygiene_server(std::chrono::seconds clock_shift = 0s) {
   server_options so;
@@ -199,19 +189,14 @@ TEST(SecretHygieneOverSockets, FailedRequestsOfEveryKindShowNoSecretAndNoToken) 
       {"400 echoing a token", status_reply(400, token_in_body)},
       {"401300", status_reply(401)},
       {"403", status_reply(403)},
-      {"429",
-       [] {
-         scripted_reply r = reply(fault::rate_limited);
-         r.retry_after = 0s;
-         return r;
-       }()},
-      {"malformed json", reply(fault::malformed_json)},
-      {"non-json body", reply(fault::non_json_body)},
-      {"missing fields", reply(fault::missing_fields)},
-      {"oversized body", reply(fault::oversized_body)},
-      {"close before response", reply(fault::close_before_response)},
-      {"close mid response", reply(fault::close_mid_response)},
-      {"redirect", reply(fault::redirect)},
+      {"429", rate_limited_reply(0s)},
+      {"malformed json", fault_reply(fault::malformed_json)},
+      {"non-json body", fault_reply(fault::non_json_body)},
+      {"missing fields", fault_reply(fault::missing_fields)},
+      {"oversized body", fault_reply(fault::oversized_body)},
+      {"close before response", fault_reply(fault::close_before_response)},
+      {"close mid response", fault_reply(fault::close_mid_response)},
+      {"redirect", fault_reply(fault::redirect)},
   };
   for (const auto& c : cases) {
     server.push(c.reply);
@@ -222,8 +207,8 @@ TEST(SecretHygieneOverSockets, FailedRequestsOfEveryKindShowNoSecretAndNoToken) 
   // A timeout: the server reads the request and never answers.
   provider_options quick = o;
   quick.request_timeout = 300ms;
-  server.push(reply(fault::hang));
-  server.push(reply(fault::hang));
+  server.push(fault_reply(fault::hang));
+  server.push(fault_reply(fault::hang));
   fetch_once(io, creds, quick, log, "timeout");
 
   // The wrong secret: 401300 from the server's own verifier.
@@ -326,14 +311,12 @@ TEST(SecretHygieneOverSockets, EveryProviderEventIsClean) {
     for (fault f : {fault::hang, fault::close_before_response, fault::close_mid_response,
                     fault::malformed_json, fault::non_json_body, fault::missing_fields,
                     fault::oversized_body, fault::redirect}) {
-      server.push(reply(f));
+      server.push(fault_reply(f));
     }
     server.push(status_reply(503));
     server.push(status_reply(500));
     server.push(status_reply(401));
-    scripted_reply limited = reply(fault::rate_limited);
-    limited.retry_after = 0s;
-    server.push(limited);
+    server.push(rate_limited_reply(0s));
     const auto deadline = std::chrono::steady_clock::now() + 30s;
     while ((server.pending_replies() > 0 || server.tokens_issued() < 4) &&
            std::chrono::steady_clock::now() < deadline) {

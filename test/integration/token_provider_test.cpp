@@ -22,27 +22,12 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using boost::system::error_code;
 using test_support::fault;
+using test_support::fault_reply;
 using test_support::local_token_server;
+using test_support::rate_limited_reply;
 using test_support::scripted_reply;
 using test_support::server_options;
-
-scripted_reply reply(fault what) {
-  scripted_reply r;
-  r.what = what;
-  return r;
-}
-
-scripted_reply status_reply(unsigned status) {
-  scripted_reply r = reply(fault::status);
-  r.status = status;
-  return r;
-}
-
-scripted_reply rate_limited_reply(std::chrono::seconds retry_after) {
-  scripted_reply r = reply(fault::rate_limited);
-  r.retry_after = retry_after;
-  return r;
-}
+using test_support::status_reply;
 
 provider_options options_for(const local_token_server& server) {
   provider_options o;
@@ -178,7 +163,7 @@ TEST(TokenProviderEndToEnd, CallersAreServedFromCacheWhileARefreshHangs) {
   std::optional<access_token> first;
   provider.async_token([&](error_code, access_token t) { first = t; });
   ASSERT_TRUE(run_until(io, [&] { return first.has_value(); }));
-  server.push(reply(fault::hang));
+  server.push(fault_reply(fault::hang));
   // Wait for the proactive refresh to start; it hangs until the request timeout.
   ASSERT_TRUE(run_until(io, [&] { return server.request_count() == 2; }));
   const auto waits_before = provider.stats().waits;
@@ -257,9 +242,9 @@ TEST(TokenProviderEndToEnd, ABadKeyIsReportedWithHeresDetailsAndNotHammered) {
 TEST(TokenProviderEndToEnd, TransientFailuresTimeoutsAndDroppedConnectionsAreRetried) {
   local_token_server server;
   server.push(status_reply(503));
-  server.push(reply(fault::close_mid_response));
-  server.push(reply(fault::hang));
-  server.push(reply(fault::close_before_response));
+  server.push(fault_reply(fault::close_mid_response));
+  server.push(fault_reply(fault::hang));
+  server.push(fault_reply(fault::close_before_response));
   asio::io_context io;
   auto options = options_for(server);
   options.request_timeout = 500ms;
@@ -296,7 +281,7 @@ TEST(TokenProviderEndToEnd, RetryAfterIsWaitedFor) {
 TEST(TokenProviderEndToEnd, ANonJsonOkIsAMalformedResponseNotAMadeUpServerError) {
   local_token_server server;
   for (int i = 0; i < 2; ++i)
-    server.push(reply(fault::non_json_body));
+    server.push(fault_reply(fault::non_json_body));
   asio::io_context io;
   auto options = options_for(server);
   options.retry.max_attempts = 2;
@@ -328,16 +313,15 @@ TEST(TokenProviderEndToEnd, DestroyingTheProviderLetsRunReturn) {
 
 TEST(TokenProviderEndToEnd, CancelDuringAHangingRequestAbortsItPromptly) {
   local_token_server server;
-  server.push(reply(fault::hang));
+  server.push(fault_reply(fault::hang));
   asio::io_context io;
   auto options = options_for(server);
   options.request_timeout = 60s;  // only cancellation can end the request in time
   token_provider provider(io.get_executor(), server.credentials(), options);
   int aborted = 0;
   for (int i = 0; i < 3; ++i) {
-    provider.async_token([&](error_code ec, access_token) {
-      aborted += ec == asio::error::operation_aborted;
-    });
+    provider.async_token(
+        [&](error_code ec, access_token) { aborted += ec == asio::error::operation_aborted; });
   }
   ASSERT_TRUE(run_until(io, [&] { return server.request_count() == 1; }));
   const auto start = std::chrono::steady_clock::now();
@@ -350,7 +334,7 @@ TEST(TokenProviderEndToEnd, CancelDuringAHangingRequestAbortsItPromptly) {
 
 TEST(TokenProviderEndToEnd, DestroyingTheProviderDuringAHangingRequestLetsRunReturn) {
   local_token_server server;
-  server.push(reply(fault::hang));
+  server.push(fault_reply(fault::hang));
   asio::io_context io;
   auto options = options_for(server);
   options.request_timeout = 60s;

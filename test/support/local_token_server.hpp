@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <here/oauth/credentials.hpp>
@@ -61,6 +62,28 @@ struct scripted_reply {
   std::string body;  ///< status / non_json_body: raw body (empty: HERE-shaped / an HTML proxy page)
   std::string location;  ///< redirect: the Location header (empty: see fault::redirect)
 };
+
+/// A reply that only applies `what` (every other field at its default).
+inline scripted_reply fault_reply(fault what) {
+  scripted_reply r;
+  r.what = what;
+  return r;
+}
+
+/// fault::status: `status` with a HERE-shaped error body, or with `body` when it is not empty.
+inline scripted_reply status_reply(unsigned status, std::string body = {}) {
+  scripted_reply r = fault_reply(fault::status);
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+/// fault::rate_limited: 429 with this Retry-After.
+inline scripted_reply rate_limited_reply(std::chrono::seconds retry_after) {
+  scripted_reply r = fault_reply(fault::rate_limited);
+  r.retry_after = retry_after;
+  return r;
+}
 
 struct server_options {
   std::string access_key_id = "test-access-key-id";

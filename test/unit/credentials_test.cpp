@@ -10,43 +10,13 @@
 #include <here/oauth/credentials.hpp>
 #include <here/oauth/error.hpp>
 
+#include "temp_dir.hpp"
+
 namespace here::oauth {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory, removed with everything in it at the end of the test.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "here-oauth-credentials-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-
-  const fs::path& path() const noexcept { return path_; }
-
-  fs::path write(const fs::path& name, std::string_view content) const {
-    fs::path file = path_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream out(file, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    if (!out)
-      throw std::runtime_error("cannot write " + file.string());
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
+using test_support::temp_dir;
 
 // What HERE's platform portal lets you download, with made-up values of the real shape.
 constexpr std::string_view here_file =

@@ -28,10 +28,15 @@
 
 #include "token_protocol.hpp"
 
+#include "scoped_env.hpp"
+#include "temp_dir.hpp"
+
 namespace here::oauth {
 namespace {
 
 namespace fs = std::filesystem;
+using test_support::scoped_env;
+using test_support::temp_dir;
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
@@ -57,65 +62,13 @@ void expect_clean(const error_details& d, std::string_view where) {
   expect_clean(to_string(d), where);
 }
 
-// A fresh directory, removed with everything in it at the end of the test.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "here-oauth-hygiene-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-
-  fs::path write(const fs::path& name, std::string_view content, fs::perms mode) const {
-    fs::path file = path_ / name;
-    {
-      std::ofstream out(file, std::ios::binary);
-      out.write(content.data(), static_cast<std::streamsize>(content.size()));
-      if (!out)
-        throw std::runtime_error("cannot write " + file.string());
-    }
-    fs::permissions(file, mode, fs::perm_options::replace);
-    return file;
-  }
-  const fs::path& path() const noexcept { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// Sets (or unsets) environment variables for one test and restores them afterwards.
-class env_guard {
- public:
-  void set(const char* name, const char* value) {
-    remember(name);
-    if (value != nullptr)
-      ::setenv(name, value, 1);
-    else
-      ::unsetenv(name);
-  }
-  ~env_guard() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      if (it->second)
-        ::setenv(it->first.c_str(), it->second->c_str(), 1);
-      else
-        ::unsetenv(it->first.c_str());
-    }
-  }
-
- private:
-  void remember(const char* name) {
-    const char* old = std::getenv(name);
-    saved_.emplace_back(name, old != nullptr ? std::optional<std::string>(old) : std::nullopt);
-  }
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
+// Writes a file into dir with exactly these permissions.
+fs::path write_with_mode(const temp_dir& dir, const fs::path& name, std::string_view content,
+                         fs::perms mode) {
+  fs::path file = dir.write(name, content);
+  fs::permissions(file, mode, fs::perm_options::replace);
+  return file;
+}
 
 std::string with_secret(std::string_view before, std::string_view after = {}) {
   std::string text(before);
@@ -169,11 +122,11 @@ TEST(SecretHygieneCredentials, FileErrorsNeverShowTheSecret) {
   temp_dir dir;
   // Larger than 1 MiB, with the secret in its first line.
   const fs::path huge =
-      dir.write("huge.properties",
-                with_secret("here.access.key.id = id\n") + std::string(1024 * 1024 + 10, '#'),
-                fs::perms::owner_read | fs::perms::owner_write);
-  const fs::path broken = dir.write("broken.properties", with_secret("", "\\u1\n"),
-                                    fs::perms::owner_read | fs::perms::owner_write);
+      write_with_mode(dir, "huge.properties",
+                      with_secret("here.access.key.id = id\n") + std::string(1024 * 1024 + 10, '#'),
+                      fs::perms::owner_read | fs::perms::owner_write);
+  const fs::path broken = write_with_mode(dir, "broken.properties", with_secret("", "\\u1\n"),
+                                          fs::perms::owner_read | fs::perms::owner_write);
   for (const fs::path& file : {huge, broken, dir.path(), dir.path() / "missing.properties"}) {
     try {
       load_credentials(file);
@@ -193,8 +146,8 @@ TEST(SecretHygieneCredentials, FileErrorsNeverShowTheSecret) {
 TEST(SecretHygieneCredentials, EnvironmentErrorsNeverShowTheSecret) {
   const std::string secret(the_secret);
   {
-    env_guard env;
-    env.set("HERE_ACCESS_KEY_ID", nullptr);
+    scoped_env env;
+    env.unset("HERE_ACCESS_KEY_ID");
     env.set("HERE_ACCESS_KEY_SECRET", secret.c_str());
     try {
       credentials_from_environment();
@@ -204,7 +157,7 @@ TEST(SecretHygieneCredentials, EnvironmentErrorsNeverShowTheSecret) {
     }
   }
   {
-    env_guard env;
+    scoped_env env;
     env.set("HERE_ACCESS_KEY_ID", "id");
     env.set("HERE_ACCESS_KEY_SECRET", secret.c_str());
     env.set("HERE_TOKEN_ENDPOINT_URL", "not a url");
@@ -217,11 +170,11 @@ TEST(SecretHygieneCredentials, EnvironmentErrorsNeverShowTheSecret) {
   }
   {
     temp_dir dir;
-    const fs::path broken = dir.write("broken.properties", with_secret("", "= no key\n"),
-                                      fs::perms::owner_read | fs::perms::owner_write);
-    env_guard env;
-    env.set("HERE_ACCESS_KEY_ID", nullptr);
-    env.set("HERE_ACCESS_KEY_SECRET", nullptr);
+    const fs::path broken = write_with_mode(dir, "broken.properties", with_secret("", "= no key\n"),
+                                            fs::perms::owner_read | fs::perms::owner_write);
+    scoped_env env;
+    env.unset("HERE_ACCESS_KEY_ID");
+    env.unset("HERE_ACCESS_KEY_SECRET");
     env.set("HERE_CREDENTIALS_FILE", broken.c_str());
     try {
       default_credentials();
@@ -436,7 +389,7 @@ std::string expected_warning(const fs::path& file, std::string_view what, std::s
 TEST(CredentialsPermissions, OwnerOnlyFilesLoadWithoutWarnings) {
   temp_dir dir;
   for (auto mode : {fs::perms::owner_read | fs::perms::owner_write, fs::perms::owner_read}) {
-    const fs::path file = dir.write("ok.properties", minimal_file, mode);
+    const fs::path file = write_with_mode(dir, "ok.properties", minimal_file, mode);
     const credentials c = load_credentials(file);
     EXPECT_TRUE(c.warnings.empty()) << c.warnings.front();
     fs::remove(file);
@@ -460,7 +413,7 @@ TEST(CredentialsPermissions, FilesOthersCanReadAreReportedLikeSsh) {
       {p::owner_read | p::owner_write | p::others_exec, "accessible", "0601"},
   };
   for (const auto& e : examples) {
-    const fs::path file = dir.write("open.properties", minimal_file, e.mode);
+    const fs::path file = write_with_mode(dir, "open.properties", minimal_file, e.mode);
     const credentials c = load_credentials(file);
     ASSERT_EQ(c.warnings.size(), 1u) << e.octal;
     EXPECT_EQ(c.warnings[0], expected_warning(file, e.what, e.octal));
@@ -476,12 +429,12 @@ TEST(CredentialsPermissions, FilesOthersCanReadAreReportedLikeSsh) {
 
 TEST(CredentialsPermissions, TheDefaultChainReportsItToo) {
   temp_dir dir;
-  const fs::path file = dir.write("chain.properties", minimal_file,
-                                  fs::perms::owner_read | fs::perms::owner_write |
-                                      fs::perms::group_read | fs::perms::others_read);
-  env_guard env;
-  env.set("HERE_ACCESS_KEY_ID", nullptr);
-  env.set("HERE_ACCESS_KEY_SECRET", nullptr);
+  const fs::path file = write_with_mode(dir, "chain.properties", minimal_file,
+                                        fs::perms::owner_read | fs::perms::owner_write |
+                                            fs::perms::group_read | fs::perms::others_read);
+  scoped_env env;
+  env.unset("HERE_ACCESS_KEY_ID");
+  env.unset("HERE_ACCESS_KEY_SECRET");
   env.set("HERE_CREDENTIALS_FILE", file.c_str());
   const credentials c = default_credentials();
   ASSERT_EQ(c.warnings.size(), 1u);
@@ -490,7 +443,7 @@ TEST(CredentialsPermissions, TheDefaultChainReportsItToo) {
 
 TEST(CredentialsPermissions, ParsedTextAndEnvironmentHaveNoWarnings) {
   EXPECT_TRUE(parse_credentials(minimal_file, "text").warnings.empty());
-  env_guard env;
+  scoped_env env;
   env.set("HERE_ACCESS_KEY_ID", "id");
   env.set("HERE_ACCESS_KEY_SECRET", "secret");
   EXPECT_TRUE(credentials_from_environment().warnings.empty());
@@ -499,10 +452,10 @@ TEST(CredentialsPermissions, ParsedTextAndEnvironmentHaveNoWarnings) {
 TEST(CredentialsPermissions, TheProviderReportsEachWarningOnceThroughItsEvents) {
   temp_dir dir;
   const fs::path file =
-      dir.write("provider.properties",
-                minimal_file + "here.token.endpoint.url = https://127.0.0.1:9/oauth2/token\n",
-                fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                    fs::perms::others_read);
+      write_with_mode(dir, "provider.properties",
+                      minimal_file + "here.token.endpoint.url = https://127.0.0.1:9/oauth2/token\n",
+                      fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                          fs::perms::others_read);
   credentials creds = load_credentials(file);
   ASSERT_EQ(creds.warnings.size(), 1u);
   creds.warnings.push_back("a second warning");

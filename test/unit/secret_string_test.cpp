@@ -16,10 +16,13 @@
 #include <here/oauth/secret_string.hpp>
 #include <here/oauth/signer.hpp>
 
+#include "temp_dir.hpp"
+
 namespace here::oauth {
 namespace {
 
 namespace fs = std::filesystem;
+using test_support::temp_dir;
 
 std::string streamed(const secret_string& s) {
   std::ostringstream out;
@@ -178,33 +181,6 @@ void expect_clean(const credentials_error& e, std::string_view context) {
   expect_clean(e.key(), context);
   expect_clean(e.file().string(), context);
 }
-
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "here-oauth-secret-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const noexcept { return path_; }
-  fs::path write(const fs::path& name, std::string_view content) const {
-    fs::path file = path_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream out(file, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
 
 // Every way a credentials file can be wrong, each with the secret somewhere in it.
 std::vector<std::pair<std::string, std::string>> broken_files() {
