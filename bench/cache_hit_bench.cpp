@@ -49,11 +49,12 @@ struct hit_fixture {
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   std::thread service;
-  std::optional<token_provider> provider;
+  std::unique_ptr<token_provider> provider;
   baseline_mutex_provider baseline{in_memory_fetch};
 
   hit_fixture() {
-    provider.emplace(io.get_executor(), here::oauth::bench::immediate_fetch(3600s));
+    provider = here::oauth::detail::provider_access::make_unique(
+        io.get_executor(), here::oauth::bench::immediate_fetch(3600s));
     service = std::thread([this] { io.run(); });
     provider->async_token(asio::use_future).get();  // the first fetch
     if (!provider->cached() || provider->cached()->value.size() != 900)

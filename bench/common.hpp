@@ -17,6 +17,8 @@
 
 #include <here/oauth/token_provider.hpp>
 
+#include "provider/provider_access.hpp"
+
 namespace here::oauth::bench {
 
 /// HERE's access tokens are JWTs of about 900 characters: "header.payload.signature" in
@@ -44,7 +46,7 @@ inline std::string jwt_like_token(std::uint64_t seed = 1, std::size_t size = her
 /// A fetch function that answers every request with a fresh HERE-sized token of `lifetime`,
 /// completing through the executor it is given (never inline), without any network. For measuring
 /// the cache path only.
-inline token_provider::fetch_function immediate_fetch(std::chrono::seconds lifetime) {
+inline detail::fetch_function immediate_fetch(std::chrono::seconds lifetime) {
   auto counter = std::make_shared<std::uint64_t>(0);
   return [lifetime, counter](boost::asio::any_io_executor ex, std::chrono::seconds,
                              detail::fetch_handler handler) {

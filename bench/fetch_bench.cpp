@@ -27,6 +27,7 @@
 
 #include "common.hpp"
 #include "local_token_server.hpp"
+#include "signing/signer.hpp"
 
 namespace {
 
@@ -54,8 +55,8 @@ double median_us(std::vector<double>& ns) {
 void fetch_phases(benchmark::State& state) {
   local_token_server& s = server();
   const auto creds = s.credentials();
-  const here::oauth::request_signer signer(creds.access_key_id, creds.access_key_secret);
-  const here::oauth::parameter_list body{{"grant_type", "client_credentials"}};
+  const here::oauth::detail::request_signer signer(creds.access_key_id, creds.access_key_secret);
+  const here::oauth::detail::parameter_list body{{"grant_type", "client_credentials"}};
   ssl::context tls(ssl::context::tls_client);
   tls.load_verify_file(s.ca_file().string());
   tls.set_verify_mode(ssl::verify_peer);

@@ -1,4 +1,4 @@
-// Signing: µs per Authorization header from here::oauth::request_signer::sign. bench/run times the
+// Signing: µs per Authorization header from here::oauth::detail::request_signer::sign. bench/run times the
 // same inputs signed by python3-oauthlib (bench/oauthlib_sign.py) in the same run.
 //
 //   sign_bench --print-case   prints the inputs and our signature as JSON (for oauthlib_sign.py)
@@ -10,12 +10,12 @@
 
 #include <benchmark/benchmark.h>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
 namespace {
 
-using here::oauth::parameter_list;
-using here::oauth::request_signer;
+using here::oauth::detail::parameter_list;
+using here::oauth::detail::request_signer;
 using here::oauth::secret_string;
 
 // Shaped like HERE's: a 20-character key id and an 86-character base64url secret.

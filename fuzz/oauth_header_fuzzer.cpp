@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
 #include "fuzz_check.hpp"
 #include "oauth_header_parser.hpp"
@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto decoded = ts::decode_percent(text, plus_is_space)) {
       HERE_FUZZ_CHECK(decoded->size() <= text.size());
       // Round trip through the SDK's encoder (RFC 3986 unreserved set kept as is).
-      HERE_FUZZ_CHECK(ts::decode_percent(here::oauth::percent_encode(*decoded), false) == decoded);
+      HERE_FUZZ_CHECK(ts::decode_percent(here::oauth::detail::percent_encode(*decoded), false) == decoded);
     }
   }
   if (auto form = ts::parse_form_urlencoded(text)) {

@@ -10,7 +10,7 @@
 #include <here/oauth/error.hpp>
 
 #include "fuzz_check.hpp"
-#include "properties_parser.hpp"
+#include "credentials/properties_parser.hpp"
 
 namespace {
 

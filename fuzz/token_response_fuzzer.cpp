@@ -17,8 +17,8 @@
 #include <here/oauth/error.hpp>
 
 #include "fuzz_check.hpp"
-#include "http_date.hpp"
-#include "token_protocol.hpp"
+#include "protocol/http_date.hpp"
+#include "protocol/token_protocol.hpp"
 
 namespace {
 

@@ -8,6 +8,5 @@
 #include <here/oauth/provider_options.hpp>
 #include <here/oauth/request_options.hpp>
 #include <here/oauth/secret_string.hpp>
-#include <here/oauth/signer.hpp>
 #include <here/oauth/token_provider.hpp>
 #include <here/oauth/version.hpp>

@@ -31,7 +31,7 @@
 
 #include <here/oauth/credentials.hpp>
 #include <here/oauth/secret_string.hpp>
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 #include <here/oauth/token_provider.hpp>
 
 #include "local_token_server.hpp"
@@ -219,6 +219,7 @@ void operator delete[](void* p, std::align_val_t align, const std::nothrow_t&) n
 }
 
 namespace here::oauth {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 namespace fs = std::filesystem;

@@ -36,6 +36,7 @@
 #include <here/oauth/fetch_token.hpp>
 
 #include "connect_proxy.hpp"
+#include "transport/token_client.hpp"
 #include "local_token_server.hpp"
 #include "scoped_env.hpp"
 

@@ -28,7 +28,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 #include <here/oauth/version.hpp>
 
 #include "local_token_server.hpp"
@@ -449,7 +449,7 @@ TEST(SecretHygieneCli, EveryFailureKindShowsNeitherTheSecretNorAWholeToken) {
     EXPECT_EQ(run.exit_code, c.exit_code) << run.err;
 
     const std::string secret(server.credentials().access_key_secret.reveal());
-    std::vector<std::string> forbidden{secret, here::oauth::percent_encode(secret)};
+    std::vector<std::string> forbidden{secret, here::oauth::detail::percent_encode(secret)};
     const auto tokens = server.issued_tokens();
     forbidden.insert(forbidden.end(), tokens.begin(), tokens.end());
     for (const auto& text : forbidden) {

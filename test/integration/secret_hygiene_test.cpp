@@ -20,13 +20,14 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <here/oauth/fetch_token.hpp>
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 #include <here/oauth/token_provider.hpp>
 
 #include "connect_proxy.hpp"
 #include "local_token_server.hpp"
 
 namespace here::oauth {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 namespace asio = boost::asio;

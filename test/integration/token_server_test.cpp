@@ -30,12 +30,13 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/parse.hpp>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
 #include "local_token_server.hpp"
 #include "token_endpoint.hpp"
 
 namespace here::oauth::test_support {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 namespace asio = boost::asio;

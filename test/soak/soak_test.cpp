@@ -56,6 +56,8 @@
 #include <here/oauth/token_provider.hpp>
 
 #include "local_token_server.hpp"
+#include "provider/provider_access.hpp"
+#include "transport/token_client.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define HERE_OAUTH_SOAK_UNDER_SANITIZER 1
@@ -243,7 +245,7 @@ TEST(FaultSoak, ThousandCoroutinesOnFourThreadsAgainstAFaultyEndpoint) {
   error_details setup_details;
   auto client = detail::make_token_client(server.credentials(), options, setup_ec, setup_details);
   ASSERT_TRUE(client) << setup_ec.message() << ": " << setup_details.message;
-  token_provider::fetch_function fetch = [&, client](asio::any_io_executor ex,
+  detail::fetch_function fetch = [&, client](asio::any_io_executor ex,
                                                      std::chrono::seconds offset,
                                                      detail::fetch_handler handler) {
     const int now_in_flight = ++in_flight;
@@ -259,7 +261,7 @@ TEST(FaultSoak, ThousandCoroutinesOnFourThreadsAgainstAFaultyEndpoint) {
               std::move(h)(ec, std::move(r));
             }));
   };
-  auto provider = std::make_unique<token_provider>(io.get_executor(), fetch, options);
+  auto provider = detail::provider_access::make_unique(io.get_executor(), fetch, options);
 
   std::atomic<bool> stop{false};
   std::mutex done_mutex;

@@ -7,9 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
 namespace here::oauth::test_support {
+using detail::parameter_list;  // internals of src/common
 
 /// Why a header could not be used. The server answers all of these with HERE's 401202, except
 /// `missing` (401200).

@@ -13,6 +13,7 @@
 #include "oauth_header_parser.hpp"
 
 namespace here::oauth::test_support {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 std::string to_lower(std::string_view text) {

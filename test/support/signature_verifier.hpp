@@ -9,9 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
 namespace here::oauth::test_support {
+using detail::parameter_list;  // internals of src/common
 
 /// What the server received, as needed to rebuild the base string.
 struct received_request {

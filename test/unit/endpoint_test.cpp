@@ -1,7 +1,7 @@
 // The token endpoint URL as the transport and the request builder see it.
 #include <gtest/gtest.h>
 
-#include "endpoint.hpp"
+#include "credentials/endpoint.hpp"
 
 namespace here::oauth::detail {
 namespace {

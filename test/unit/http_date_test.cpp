@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "http_date.hpp"
+#include "protocol/http_date.hpp"
 
 namespace here::oauth::detail {
 namespace {

@@ -1,10 +1,11 @@
 #include <gtest/gtest.h>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
-#include "percent_encoding.hpp"
+#include "common/percent_encoding.hpp"
 
 namespace here::oauth {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 TEST(PercentEncode, KeepsOnlyTheUnreservedSet) {

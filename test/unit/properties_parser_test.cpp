@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "properties_parser.hpp"
+#include "credentials/properties_parser.hpp"
 
 namespace here::oauth::detail {
 namespace {

@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 
-#include "proxy_settings.hpp"
+#include "transport/proxy_settings.hpp"
 
 namespace here::oauth::detail {
 namespace {

@@ -4,7 +4,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
-#include "refresh_fsm.hpp"
+#include "provider/refresh_fsm.hpp"
 
 namespace here::oauth::detail {
 namespace {

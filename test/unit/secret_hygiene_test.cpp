@@ -23,15 +23,16 @@
 #include <here/oauth/error.hpp>
 #include <here/oauth/fetch_token.hpp>
 #include <here/oauth/secret_string.hpp>
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 #include <here/oauth/token_provider.hpp>
 
-#include "token_protocol.hpp"
+#include "protocol/token_protocol.hpp"
 
 #include "scoped_env.hpp"
 #include "temp_dir.hpp"
 
 namespace here::oauth {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 namespace fs = std::filesystem;

@@ -14,11 +14,12 @@
 #include <here/oauth/credentials.hpp>
 #include <here/oauth/error.hpp>
 #include <here/oauth/secret_string.hpp>
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
 #include "temp_dir.hpp"
 
 namespace here::oauth {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 namespace fs = std::filesystem;

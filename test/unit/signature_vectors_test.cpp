@@ -13,11 +13,12 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
-#include "percent_encoding.hpp"
+#include "common/percent_encoding.hpp"
 
 namespace here::oauth {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 struct signature_vector {

@@ -11,11 +11,12 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
-#include "percent_encoding.hpp"
+#include "common/percent_encoding.hpp"
 
 namespace here::oauth {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 using namespace std::chrono_literals;

@@ -4,15 +4,16 @@
 #include <map>
 #include <string>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 #include <here/oauth/version.hpp>
 
-#include "endpoint.hpp"
-#include "http_date.hpp"
-#include "percent_encoding.hpp"
-#include "token_protocol.hpp"
+#include "credentials/endpoint.hpp"
+#include "protocol/http_date.hpp"
+#include "common/percent_encoding.hpp"
+#include "protocol/token_protocol.hpp"
 
 namespace here::oauth::detail {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 namespace http = boost::beast::http;

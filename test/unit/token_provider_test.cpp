@@ -22,6 +22,8 @@
 
 #include <here/oauth/token_provider.hpp>
 
+#include "provider/provider_access.hpp"
+
 namespace here::oauth {
 namespace {
 
@@ -38,7 +40,7 @@ class scripted_transport {
     detail::fetch_handler handler;
   };
 
-  token_provider::fetch_function function() {
+  detail::fetch_function function() {
     return [this](asio::any_io_executor ex, std::chrono::seconds offset,
                   detail::fetch_handler handler) {
       std::lock_guard lock(mutex_);
@@ -116,7 +118,7 @@ void settle(asio::io_context& io) {
 TEST(TokenProvider, ConcurrentCallersShareOneRequest) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
   constexpr int callers = 100000;
   int got = 0;
   for (int i = 0; i < callers; ++i) {
@@ -144,7 +146,7 @@ TEST(TokenProvider, ConcurrentCallersShareOneRequest) {
 TEST(TokenProvider, ConcurrentCallersOnAThreadPoolShareOneRequest) {
   asio::thread_pool pool(4);
   scripted_transport transport;
-  token_provider provider(pool.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(pool.get_executor(), transport.function());
   constexpr int callers = 20000;
   std::atomic<int> got{0};
   std::promise<void> all_done;
@@ -172,7 +174,7 @@ TEST(TokenProvider, ConcurrentCallersOnAThreadPoolShareOneRequest) {
 TEST(TokenProvider, CacheHitsMakeNoRequest) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
   provider.async_token([](error_code, access_token) {});
   settle(io);
   transport.finish(0, {}, scripted_transport::token("cached"));
@@ -200,7 +202,7 @@ TEST(TokenProvider, EachWaiterResumesOnItsOwnExecutor) {
   asio::io_context provider_io;
   asio::io_context caller_io;
   scripted_transport transport;
-  token_provider provider(provider_io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(provider_io.get_executor(), transport.function());
   bool on_caller_context = false;
   asio::co_spawn(
       caller_io,
@@ -223,7 +225,7 @@ TEST(TokenProvider, EachWaiterResumesOnItsOwnExecutor) {
 TEST(TokenProvider, CallbacksAreNeverInvokedInsideTheInitiatingCall) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
   bool called = false;
   provider.async_token([&](error_code, access_token) { called = true; });
   EXPECT_FALSE(called);
@@ -244,7 +246,7 @@ TEST(TokenProvider, CallbacksAreNeverInvokedInsideTheInitiatingCall) {
 TEST(TokenProvider, WorksWithEveryCompletionToken) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
   std::vector<std::string> results;
 
   provider.async_token([&](error_code ec, access_token t) {
@@ -291,7 +293,7 @@ TEST(TokenProvider, WorksWithEveryCompletionToken) {
 TEST(TokenProvider, ACancelledWaiterCompletesAloneAndTheRequestGoesOn) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
   asio::cancellation_signal signal;
   error_code cancelled_ec;
   int others = 0;
@@ -315,7 +317,7 @@ TEST(TokenProvider, ACancelledWaiterCompletesAloneAndTheRequestGoesOn) {
 TEST(TokenProvider, CancelledAwaitingCoroutineGetsOperationAborted) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
   asio::cancellation_signal signal;
   error_code seen;
   asio::co_spawn(
@@ -338,7 +340,7 @@ TEST(TokenProvider, CancelledAwaitingCoroutineGetsOperationAborted) {
 TEST(TokenProvider, CancelCompletesEveryWaiterAndLeavesNoWork) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
   int aborted = 0;
   for (int i = 0; i < 5; ++i) {
     provider.async_token(
@@ -357,7 +359,7 @@ TEST(TokenProvider, DestructionCompletesWaitersAndRunReturns) {
   scripted_transport transport;
   int aborted = 0;
   {
-    token_provider provider(io.get_executor(), transport.function());
+    token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
     provider.async_token(
         [&](error_code ec, access_token) { aborted += ec == asio::error::operation_aborted; });
     settle(io);
@@ -374,7 +376,7 @@ TEST(TokenProvider, DestructionCompletesWaitersAndRunReturns) {
 TEST(TokenProvider, InvalidateOfTheCachedTokenFetchesOnceHoweverManyReportIt) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
   provider.async_token([](error_code, access_token) {});
   settle(io);
   transport.finish(0, {}, scripted_transport::token("first"));
@@ -409,7 +411,7 @@ TEST(TokenProvider, InvalidateOfTheCachedTokenFetchesOnceHoweverManyReportIt) {
 TEST(TokenProvider, ErrorsCarryTheServersDetailsAndAreServedDuringTheBackoff) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function(), fast_retries());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
   std::optional<token_error> caught;
   auto call = [&]() -> asio::awaitable<void> {
     try {
@@ -450,7 +452,7 @@ TEST(TokenProvider, TransientFailuresAreRetriedWithFreshRequestsUntilSuccess) {
   std::vector<provider_event> events;
   provider_options options = fast_retries();
   options.on_event = [&](const provider_event& e) { events.push_back(e); };
-  token_provider provider(io.get_executor(), transport.function(), options);
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), options);
   std::string got;
   provider.async_token([&](error_code ec, access_token t) { got = ec ? ec.message() : t.value; });
   settle(io);
@@ -480,7 +482,7 @@ TEST(TokenProvider, TransientFailuresAreRetriedWithFreshRequestsUntilSuccess) {
 TEST(TokenProvider, WaitersGetTheErrorWhenRetriesAreExhausted) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function(), fast_retries());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
   error_code got;
   provider.async_token([&](error_code ec, access_token) { got = ec; });
   settle(io);
@@ -504,7 +506,7 @@ TEST(TokenProvider, RetryAfterSetsTheNextAttempt) {
     if (e.type == provider_event::kind::request_failed)
       retry_in = e.retry_in;
   };
-  token_provider provider(io.get_executor(), transport.function(), options);
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), options);
   provider.async_token([](error_code, access_token) {});
   settle(io);
   fetch_result limited;
@@ -520,7 +522,7 @@ TEST(TokenProvider, RetryAfterSetsTheNextAttempt) {
 TEST(TokenProvider, TimestampRejectionIsRetriedOnceWithTheServersClockWhichIsKept) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function(), fast_retries());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
   std::string got;
   provider.async_token([&](error_code ec, access_token t) { got = ec ? ec.message() : t.value; });
   settle(io);
@@ -548,7 +550,7 @@ TEST(TokenProvider, TimestampRejectionIsRetriedOnceWithTheServersClockWhichIsKep
 TEST(TokenProvider, ProactiveRefreshHappensWithoutCallers) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
   provider.async_token([](error_code, access_token) {});
   settle(io);
   // A one-second token: its soft point is half a second after the request was sent.
@@ -568,7 +570,7 @@ TEST(TokenProvider, ProactiveRefreshHappensWithoutCallers) {
 TEST(TokenProvider, ATokenThatExpiredOnArrivalIsNotHandedOut) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider(io.get_executor(), transport.function(), fast_retries());
+  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
   error_code got;
   provider.async_token([&](error_code ec, access_token) { got = ec; });
   settle(io);
@@ -588,8 +590,8 @@ TEST(TokenProvider, InvalidOptionsAreRejectedWithAClearError) {
   provider_options options;
   options.retry.base_delay = 0ms;
   try {
-    token_provider provider(
-        io.get_executor(), [](auto, auto, auto) {}, options);
+    token_provider provider =
+        detail::provider_access::make(io.get_executor(), [](auto, auto, auto) {}, options);
     FAIL() << "expected token_error";
   } catch (const token_error& e) {
     EXPECT_EQ(e.code(), error::invalid_option);

@@ -17,7 +17,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
 #include "local_token_server.hpp"
 #include "oauth_header_parser.hpp"
@@ -25,6 +25,7 @@
 #include "token_endpoint.hpp"
 
 namespace here::oauth::test_support {
+using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 using namespace std::chrono_literals;

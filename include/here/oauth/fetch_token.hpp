@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <optional>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -28,42 +27,25 @@ struct fetch_result {
 };
 
 namespace detail {
-class token_client;  // src/token_client.hpp: signer, TLS context and transport settings
-
 using fetch_signature = void(boost::system::error_code, fetch_result);
 using fetch_handler = boost::asio::any_completion_handler<fetch_signature>;
 
-/// Validates the options and endpoint; on failure sets ec and details and returns null.
-std::shared_ptr<token_client> make_token_client(const credentials& creds,
-                                                const request_options& options,
-                                                boost::system::error_code& ec,
-                                                error_details& details);
-
-/// Starts one signed request (fresh nonce and timestamp; clock_offset, the server's clock minus
-/// ours, is added to the timestamp). I/O runs on a strand of ex; the handler completes through its
-/// associated executor (default ex), never inside this call. request_timeout bounds the whole
-/// request (error::timeout). The handler's cancellation slot (any cancellation type) aborts it
-/// with operation_aborted and closes the connection. Concurrent calls may share one client.
-/// A null client completes with ec (and details) as given.
-void async_fetch(std::shared_ptr<token_client> client, boost::asio::any_io_executor ex,
-                 std::chrono::seconds clock_offset, fetch_handler handler,
-                 boost::system::error_code init_error = {}, error_details init_details = {});
+/// async_fetch_token's compiled part: checks creds and options, then sends one signed request.
+void async_fetch_token_impl(boost::asio::any_io_executor ex, const credentials& creds,
+                            const request_options& options, fetch_handler handler);
 }  // namespace detail
 
 /// One signed token request: no cache, no retries. Signature: void(error_code, fetch_result).
 template <class CompletionToken>
 auto async_fetch_token(boost::asio::any_io_executor ex, const credentials& creds,
                        const request_options& options, CompletionToken&& token) {
-  boost::system::error_code ec;
-  error_details details;
-  auto client = detail::make_token_client(creds, options, ec, details);
+  // creds and options are copied: a deferred operation may start after the caller's are gone.
   return boost::asio::async_initiate<CompletionToken, detail::fetch_signature>(
-      [](auto handler, boost::asio::any_io_executor ex, std::shared_ptr<detail::token_client> c,
-         boost::system::error_code ec, error_details details) {
-        detail::async_fetch(std::move(c), std::move(ex), {}, std::move(handler), ec,
-                            std::move(details));
+      [](auto handler, boost::asio::any_io_executor ex, const credentials& c,
+         const request_options& o) {
+        detail::async_fetch_token_impl(std::move(ex), c, o, detail::fetch_handler(std::move(handler)));
       },
-      token, std::move(ex), std::move(client), ec, std::move(details));
+      token, std::move(ex), creds, options);
 }
 
 /// Awaitable form of async_fetch_token; throws token_error carrying the server's details.

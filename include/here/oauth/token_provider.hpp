@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
 
@@ -19,13 +18,14 @@
 namespace here::oauth {
 
 namespace detail {
-class provider_core;  // src/provider_core.hpp
+class provider_core;  // src/provider/
+struct provider_access;
 using token_signature = void(boost::system::error_code, access_token);
 using token_handler = boost::asio::any_completion_handler<token_signature>;
-/// Serves from cache or queues the handler; details_out (may be null) receives the error details
-/// on the handler's executor just before the handler runs.
-void start_token(const std::shared_ptr<provider_core>& core, token_handler handler,
-                 error_details* details_out);
+/// async_token's compiled part: serves from the cache or queues the handler. details_out (may be
+/// null) receives the error's details on the handler's executor just before the handler runs.
+void async_token_impl(const std::shared_ptr<provider_core>& core, token_handler handler,
+                      error_details* details_out);
 }  // namespace detail
 
 /// One cached, proactively refreshed bearer token for one (credentials, scope), shared by every
@@ -40,15 +40,8 @@ void start_token(const std::shared_ptr<provider_core>& core, token_handler handl
 /// executor (for token(), the awaiting coroutine's), never inside the initiating call.
 class token_provider {
  public:
-  /// Starts one token request: the transport. Custom ones serve tests and special transports.
-  using fetch_function = std::function<void(
-      boost::asio::any_io_executor, std::chrono::seconds clock_offset, detail::fetch_handler)>;
-
   /// Throws token_error when the options or the endpoint URL are invalid.
   token_provider(boost::asio::any_io_executor ex, credentials creds, provider_options options = {});
-  /// A provider whose requests go through fetch instead of HTTPS. options' request fields unused.
-  token_provider(boost::asio::any_io_executor ex, fetch_function fetch,
-                 provider_options options = {});
 
   /// Completes pending waiters with operation_aborted and stops the refresh timer.
   ~token_provider();
@@ -67,9 +60,21 @@ class token_provider {
   auto async_token(CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, detail::token_signature>(
         [](auto handler, const std::shared_ptr<detail::provider_core>& core) {
-          detail::start_token(core, detail::token_handler(std::move(handler)), nullptr);
+          detail::async_token_impl(core, detail::token_handler(std::move(handler)), nullptr);
         },
         token, core_);
+  }
+
+  /// As above; when it completes with an error, details first receives what the server said
+  /// (HTTP status, HERE errorCode, errorId, message), on the handler's executor. details must
+  /// live until the completion.
+  template <class CompletionToken>
+  auto async_token(error_details& details, CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, detail::token_signature>(
+        [](auto handler, const std::shared_ptr<detail::provider_core>& core, error_details* out) {
+          detail::async_token_impl(core, detail::token_handler(std::move(handler)), out);
+        },
+        token, core_, &details);
   }
 
   /// The cached token if it is usable now (not past its hard point). No I/O, never waits.
@@ -89,6 +94,9 @@ class token_provider {
   boost::asio::any_io_executor get_executor() const;
 
  private:
+  friend struct detail::provider_access;  // src/provider/provider_access.hpp: tests, benchmarks
+  explicit token_provider(std::shared_ptr<detail::provider_core> core);
+
   std::shared_ptr<detail::provider_core> core_;
 };
 

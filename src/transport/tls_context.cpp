@@ -1,4 +1,4 @@
-#include "tls_context.hpp"
+#include "transport/tls_context.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,7 +1,7 @@
-#include "proxy_settings.hpp"
+#include "transport/proxy_settings.hpp"
 
-#include "ascii.hpp"
-#include "percent_encoding.hpp"
+#include "common/ascii.hpp"
+#include "common/percent_encoding.hpp"
 
 #include <arpa/inet.h>
 
@@ -15,8 +15,8 @@
 
 #include <openssl/evp.h>
 
-#include "endpoint.hpp"
-#include "wipe.hpp"
+#include "credentials/endpoint.hpp"
+#include "common/wipe.hpp"
 
 namespace here::oauth::detail {
 namespace {

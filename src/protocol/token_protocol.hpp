@@ -12,9 +12,9 @@
 #include <here/oauth/access_token.hpp>
 #include <here/oauth/error.hpp>
 #include <here/oauth/request_options.hpp>
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
-#include "endpoint.hpp"
+#include "credentials/endpoint.hpp"
 
 // The token endpoint's protocol, without sockets: what a token request looks like, and what an
 // answer means.

@@ -17,9 +17,9 @@
 
 #include <here/oauth/error.hpp>
 
-#include "percent_encoding.hpp"
-#include "properties_parser.hpp"
-#include "wipe.hpp"
+#include "common/percent_encoding.hpp"
+#include "credentials/properties_parser.hpp"
+#include "common/wipe.hpp"
 
 namespace here::oauth {
 namespace {

@@ -1,8 +1,8 @@
-#include "token_client.hpp"
+#include "transport/token_client.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 
-#include "tls_context.hpp"
+#include "transport/tls_context.hpp"
 
 namespace here::oauth::detail {
 namespace {

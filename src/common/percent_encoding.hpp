@@ -5,9 +5,17 @@
 #include <string>
 #include <string_view>
 
-#include <here/oauth/signer.hpp>
+#include <utility>
+#include <vector>
 
 namespace here::oauth::detail {
+
+/// Decoded name/value pairs, e.g. a form body: {{"grant_type", "client_credentials"}}.
+using parameter_list = std::vector<std::pair<std::string, std::string>>;
+
+/// RFC 3986 percent-encoding as RFC 5849 §3.6 requires: everything but ALPHA, DIGIT and "-._~" is
+/// encoded as %XX with upper-case hex digits.
+std::string percent_encode(std::string_view text);
 
 /// Appends the RFC 3986 encoding of text to out (percent_encode without a temporary).
 void append_percent_encoded(std::string& out, std::string_view text);

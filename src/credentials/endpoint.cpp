@@ -1,12 +1,12 @@
-#include "endpoint.hpp"
+#include "credentials/endpoint.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
 #include <here/oauth/credentials.hpp>
 
-#include "ascii.hpp"
-#include "percent_encoding.hpp"
+#include "common/ascii.hpp"
+#include "common/percent_encoding.hpp"
 
 namespace here::oauth::detail {
 

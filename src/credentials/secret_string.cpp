@@ -5,7 +5,7 @@
 
 #include <openssl/crypto.h>
 
-#include "wipe.hpp"
+#include "common/wipe.hpp"
 
 namespace here::oauth {
 namespace {

@@ -1,4 +1,4 @@
-#include "https_transport.hpp"
+#include "transport/https_transport.hpp"
 
 #include <optional>
 #include <string>
@@ -28,8 +28,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "token_client.hpp"
-#include "token_protocol.hpp"
+#include "transport/token_client.hpp"
+#include "protocol/token_protocol.hpp"
 
 namespace here::oauth::detail {
 namespace {

@@ -1,6 +1,6 @@
-#include "http_date.hpp"
+#include "protocol/http_date.hpp"
 
-#include "ascii.hpp"
+#include "common/ascii.hpp"
 
 #include <array>
 #include <limits>

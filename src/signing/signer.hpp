@@ -10,14 +10,9 @@
 
 #include <here/oauth/secret_string.hpp>
 
-namespace here::oauth {
+#include "common/percent_encoding.hpp"
 
-/// Decoded name/value pairs, e.g. a form body: {{"grant_type", "client_credentials"}}.
-using parameter_list = std::vector<std::pair<std::string, std::string>>;
-
-/// RFC 3986 percent-encoding as RFC 5849 §3.6 requires: everything but ALPHA, DIGIT and "-._~" is
-/// encoded as %XX with upper-case hex digits.
-std::string percent_encode(std::string_view text);
+namespace here::oauth::detail {
 
 /// Everything that goes into one OAuth 1.0 signature. Pure data: the caller picks nonce and time.
 struct signature_input {
@@ -91,4 +86,4 @@ class request_signer {
   nonce_source nonce_;
 };
 
-}  // namespace here::oauth
+}  // namespace here::oauth::detail

@@ -1,8 +1,8 @@
-#include "percent_encoding.hpp"
+#include "common/percent_encoding.hpp"
 
-#include "ascii.hpp"
+#include "common/ascii.hpp"
 
-namespace here::oauth {
+namespace here::oauth::detail {
 namespace {
 constexpr char hex_digits[] = "0123456789ABCDEF";
 
@@ -19,7 +19,6 @@ std::string percent_encode(std::string_view text) {
   return out;
 }
 
-namespace detail {
 
 void append_percent_encoded(std::string& out, std::string_view text) {
   out.reserve(out.size() + text.size() * 3);
@@ -104,5 +103,4 @@ std::optional<std::uint16_t> parse_port(std::string_view port) {
   return static_cast<std::uint16_t>(value);
 }
 
-}  // namespace detail
-}  // namespace here::oauth
+}  // namespace here::oauth::detail

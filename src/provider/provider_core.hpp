@@ -1,6 +1,8 @@
 #pragma once
 
 #include <array>
+#include <chrono>
+#include <functional>
 #include <atomic>
 #include <memory>
 #include <random>
@@ -21,10 +23,15 @@
 
 #include <here/oauth/token_provider.hpp>
 
-#include "published_token.hpp"
-#include "refresh_fsm.hpp"
+#include "provider/published_token.hpp"
+#include "provider/refresh_fsm.hpp"
 
 namespace here::oauth::detail {
+
+/// Starts one token request: the transport seen from the provider. The HTTPS one is
+/// make_https_fetch's; tests and benchmarks script their own (provider_access).
+using fetch_function =
+    std::function<void(boost::asio::any_io_executor, std::chrono::seconds clock_offset, fetch_handler)>;
 
 /// While a waiter's handler runs, the details of the error it completes with (null otherwise): how
 /// token()'s completion turns them into a token_error without keeping a copy per waiter.
@@ -65,7 +72,7 @@ void post_to(const boost::asio::any_completion_executor& ex,
 /// held across I/O; the read path (published_token) takes no lock shared with other readers.
 class provider_core : public std::enable_shared_from_this<provider_core> {
  public:
-  provider_core(boost::asio::any_io_executor ex, token_provider::fetch_function fetch,
+  provider_core(boost::asio::any_io_executor ex, fetch_function fetch,
                 provider_options options);
 
   // Any thread.
@@ -169,7 +176,7 @@ class provider_core : public std::enable_shared_from_this<provider_core> {
 
   boost::asio::any_io_executor ex_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
-  token_provider::fetch_function fetch_;
+  fetch_function fetch_;
   provider_options options_;
 
   // Strand only.

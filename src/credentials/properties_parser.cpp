@@ -1,11 +1,11 @@
-#include "properties_parser.hpp"
+#include "credentials/properties_parser.hpp"
 
-#include "ascii.hpp"
+#include "common/ascii.hpp"
 
 #include <algorithm>
 #include <cstdint>
 
-#include "wipe.hpp"
+#include "common/wipe.hpp"
 
 namespace here::oauth::detail {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include <here/oauth/fetch_token.hpp>
+#include "transport/token_client.hpp"
 
 namespace here::oauth::detail {
 

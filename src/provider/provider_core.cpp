@@ -1,4 +1,4 @@
-#include "provider_core.hpp"
+#include "provider/provider_core.hpp"
 
 #include <time.h>
 
@@ -84,7 +84,7 @@ const error_details* completing_details() noexcept {
   return completing;
 }
 
-provider_core::provider_core(asio::any_io_executor ex, token_provider::fetch_function fetch,
+provider_core::provider_core(asio::any_io_executor ex, fetch_function fetch,
                              provider_options options)
     : ex_(std::move(ex)),
       strand_(asio::make_strand(ex_)),

@@ -5,8 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "https_transport.hpp"
-#include "token_client.hpp"
+#include "transport/https_transport.hpp"
+#include "transport/token_client.hpp"
 
 namespace here::oauth {
 namespace asio = boost::asio;
@@ -29,6 +29,14 @@ void async_fetch(std::shared_ptr<token_client> client, asio::any_io_executor ex,
   result.details = std::move(init_details);
   // Posted, so that even an immediate failure never completes inside the initiating call.
   asio::post(ex, asio::append(std::move(handler), init_error, std::move(result)));
+}
+
+void async_fetch_token_impl(asio::any_io_executor ex, const credentials& creds,
+                            const request_options& options, fetch_handler handler) {
+  boost::system::error_code ec;
+  error_details details;
+  auto client = make_token_client(creds, options, ec, details);
+  async_fetch(std::move(client), std::move(ex), {}, std::move(handler), ec, std::move(details));
 }
 
 }  // namespace detail

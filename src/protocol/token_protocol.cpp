@@ -1,6 +1,6 @@
-#include "token_protocol.hpp"
+#include "protocol/token_protocol.hpp"
 
-#include "ascii.hpp"
+#include "common/ascii.hpp"
 
 #include <cmath>
 #include <limits>
@@ -12,8 +12,8 @@
 
 #include <here/oauth/version.hpp>
 
-#include "http_date.hpp"
-#include "percent_encoding.hpp"
+#include "protocol/http_date.hpp"
+#include "common/percent_encoding.hpp"
 
 namespace here::oauth::detail {
 namespace http = boost::beast::http;

@@ -1,4 +1,4 @@
-#include "refresh_fsm.hpp"
+#include "provider/refresh_fsm.hpp"
 
 #include <algorithm>
 

@@ -5,7 +5,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "provider_core.hpp"
+#include "provider/provider_access.hpp"
+#include "provider/provider_core.hpp"
+#include "transport/token_client.hpp"
 
 namespace here::oauth {
 namespace asio = boost::asio;
@@ -30,7 +32,7 @@ void check_options(const provider_options& options) {
   }
 }
 
-token_provider::fetch_function https_fetch(const credentials& creds,
+detail::fetch_function https_fetch(const credentials& creds,
                                            const request_options& options) {
   boost::system::error_code ec;
   error_details details;
@@ -96,8 +98,8 @@ asio::awaitable<access_token> serve(detail::provider_core* core) {
 }  // namespace
 
 namespace detail {
-void start_token(const std::shared_ptr<provider_core>& core, token_handler handler,
-                 error_details* details_out) {
+void async_token_impl(const std::shared_ptr<provider_core>& core, token_handler handler,
+                      error_details* details_out) {
   if (const token_snapshot* hit = core->hit()) {
     // Even a hit completes through the handler's executor: never inside the initiating call.
     // Posted there directly where possible (post_to): a hop through the provider's executor would
@@ -113,20 +115,30 @@ void start_token(const std::shared_ptr<provider_core>& core, token_handler handl
 }
 }  // namespace detail
 
-token_provider::token_provider(asio::any_io_executor ex, credentials creds,
-                               provider_options options)
-    : token_provider(ex, https_fetch(creds, options), options) {
-  core_->report_warnings(creds.warnings);  // e.g. a credentials file others can read
-}
-
-token_provider::token_provider(asio::any_io_executor ex, fetch_function fetch,
-                               provider_options options) {
+namespace detail {
+std::shared_ptr<provider_core> provider_access::make_core(asio::any_io_executor ex,
+                                                         fetch_function fetch,
+                                                         provider_options options) {
   check_options(options);
   if (!fetch) {
     throw token_error(make_error_code(error::invalid_option), "token_provider: no fetch function");
   }
-  core_ =
-      std::make_shared<detail::provider_core>(std::move(ex), std::move(fetch), std::move(options));
+  return std::make_shared<provider_core>(std::move(ex), std::move(fetch), std::move(options));
+}
+
+token_provider provider_access::make(asio::any_io_executor ex, fetch_function fetch,
+                                     provider_options options) {
+  return token_provider(make_core(std::move(ex), std::move(fetch), std::move(options)));
+}
+}  // namespace detail
+
+token_provider::token_provider(std::shared_ptr<detail::provider_core> core)
+    : core_(std::move(core)) {}
+
+token_provider::token_provider(asio::any_io_executor ex, credentials creds,
+                               provider_options options)
+    : token_provider(detail::provider_access::make_core(ex, https_fetch(creds, options), options)) {
+  core_->report_warnings(creds.warnings);  // e.g. a credentials file others can read
 }
 
 token_provider::~token_provider() {

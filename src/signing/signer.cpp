@@ -1,4 +1,4 @@
-#include <here/oauth/signer.hpp>
+#include "signing/signer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,14 +14,14 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "percent_encoding.hpp"
-#include "wipe.hpp"
+#include "common/percent_encoding.hpp"
+#include "common/wipe.hpp"
 
 // Signing is on every token request, and bench/sign_bench holds it to 2 µs per header: the base
 // string is built from views in presized buffers, the endpoint URL's parse is kept per thread, and
 // HMAC-SHA256 runs on a digest context kept per thread (see docs/performance.md).
 
-namespace here::oauth {
+namespace here::oauth::detail {
 namespace {
 
 // A decoded name/value pair that points into strings owned elsewhere: signing builds the base
@@ -453,4 +453,4 @@ signed_request request_signer::sign(std::string_view method, std::string_view ur
   return sign_request(in);
 }
 
-}  // namespace here::oauth
+}  // namespace here::oauth::detail

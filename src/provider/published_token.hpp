@@ -10,7 +10,7 @@
 
 #include <here/oauth/access_token.hpp>
 
-#include "refresh_fsm.hpp"
+#include "provider/refresh_fsm.hpp"
 
 namespace here::oauth::detail {
 

@@ -9,10 +9,9 @@
 #include <here/oauth/error.hpp>
 #include <here/oauth/fetch_token.hpp>
 #include <here/oauth/request_options.hpp>
-#include <here/oauth/signer.hpp>
-
-#include "endpoint.hpp"
-#include "proxy_settings.hpp"
+#include "credentials/endpoint.hpp"
+#include "signing/signer.hpp"
+#include "transport/proxy_settings.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -48,11 +47,27 @@ inline constexpr std::size_t min_response_limit_bytes = 1024;
 inline constexpr std::size_t max_response_body_limit_bytes = 64 * 1024 * 1024;
 inline constexpr std::size_t max_response_header_limit_bytes = 1024 * 1024;
 
+/// Validates the options and endpoint; on failure sets ec and details and returns null.
+std::shared_ptr<token_client> make_token_client(const credentials& creds,
+                                                const request_options& options,
+                                                boost::system::error_code& ec,
+                                                error_details& details);
+
 /// make_token_client with the environment (for HTTPS_PROXY/NO_PROXY) supplied by the caller.
 std::shared_ptr<token_client> make_token_client(const credentials& creds,
                                                 const request_options& options,
                                                 const environment_lookup& env,
                                                 boost::system::error_code& ec,
                                                 error_details& details);
+
+/// Starts one signed request (fresh nonce and timestamp; clock_offset, the server's clock minus
+/// ours, is added to the timestamp). I/O runs on a strand of ex; the handler completes through its
+/// associated executor (default ex), never inside this call. request_timeout bounds the whole
+/// request (error::timeout). The handler's cancellation slot (any cancellation type) aborts it
+/// with operation_aborted and closes the connection. Concurrent calls may share one client.
+/// A null client completes with ec (and details) as given.
+void async_fetch(std::shared_ptr<token_client> client, boost::asio::any_io_executor ex,
+                 std::chrono::seconds clock_offset, fetch_handler handler,
+                 boost::system::error_code init_error = {}, error_details init_details = {});
 
 }  // namespace here::oauth::detail

@@ -1,4 +1,4 @@
-#include "published_token.hpp"
+#include "provider/published_token.hpp"
 
 #include <array>
 

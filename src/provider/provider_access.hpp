@@ -1,0 +1,32 @@
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <here/oauth/provider_options.hpp>
+#include <here/oauth/token_provider.hpp>
+
+#include "provider/provider_core.hpp"
+
+namespace here::oauth::detail {
+
+/// The provider seen from inside: a token_provider over a scripted fetch (tests, benchmarks, the
+/// soak) instead of HTTPS. Not part of the API.
+struct provider_access {
+  /// Throws token_error (error::invalid_option) for invalid options or an empty fetch.
+  static token_provider make(boost::asio::any_io_executor ex, fetch_function fetch,
+                             provider_options options = {});
+  /// make(), on the heap (a token_provider cannot be moved).
+  static std::unique_ptr<token_provider> make_unique(boost::asio::any_io_executor ex,
+                                                     fetch_function fetch,
+                                                     provider_options options = {}) {
+    return std::unique_ptr<token_provider>(
+        new token_provider(make_core(std::move(ex), std::move(fetch), std::move(options))));
+  }
+  static std::shared_ptr<provider_core> make_core(boost::asio::any_io_executor ex,
+                                                  fetch_function fetch, provider_options options);
+  static provider_core& core(token_provider& provider) { return *provider.core_; }
+};
+
+}  // namespace here::oauth::detail
