@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include <boost/asio/ssl/error.hpp>
 
 namespace here::oauth::detail {
 
@@ -19,28 +18,19 @@ token_deadlines compute_deadlines(steady_time sent, milliseconds lifetime,
 }
 
 failure_kind classify_failure(const boost::system::error_code& ec) {
-  if (ec.category() == error_category()) {
-    switch (static_cast<error>(ec.value())) {
-      case error::timestamp_rejected:
-        return failure_kind::clock_skew;
-      case error::rate_limited:
-      case error::server_error:
-      case error::malformed_response:
-      case error::response_too_large:
-      case error::timeout:
-      case error::proxy_error:
-        return failure_kind::transient;
-      default:
-        return failure_kind::permanent;  // credentials, 4xx, redirect, configuration
-    }
+  switch (classify(ec)) {
+    case failure_class::clock_skew:
+      return failure_kind::clock_skew;
+    case failure_class::none:  // not a failure; no caller passes it
+    case failure_class::transient:
+    case failure_class::cancelled:
+      return failure_kind::transient;
+    case failure_class::configuration:
+    case failure_class::refused:
+    case failure_class::untrusted:
+      return failure_kind::permanent;
   }
-  // A truncated TLS stream is a dropped connection; any other TLS error (certificate verification
-  // above all) will not heal by asking again soon.
-  if (ec == boost::asio::ssl::error::stream_truncated)
-    return failure_kind::transient;
-  if (ec.category() == boost::asio::error::get_ssl_category())
-    return failure_kind::permanent;
-  return failure_kind::transient;  // DNS, connect, reset, end of stream, …
+  return failure_kind::permanent;
 }
 
 namespace {

@@ -43,6 +43,26 @@ inline boost::system::error_code make_error_code(error e) noexcept {
   return {static_cast<int>(e), error_category()};
 }
 
+/// What a failure means for whoever retries it: the one taxonomy behind the provider's retry rules
+/// and here-token's exit codes (docs/errors.md).
+enum class failure_class {
+  none,           ///< not an error
+  configuration,  ///< credentials missing or malformed, endpoint URL, option, http:// refused
+  refused,        ///< the endpoint refused the request (401300, other 4xx, 3xx): asking again
+                  ///< with the same credentials will not help
+  clock_skew,     ///< 401204: our timestamp is outside the server's window; retried at once with
+                  ///< the server's clock
+  untrusted,      ///< TLS failed other than by a dropped connection (certificate verification above
+                  ///< all): retrying soon will not help
+  transient,      ///< DNS, connect, reset, timeout, 5xx, 429, malformed answer, proxy, backing off:
+                  ///< retried with backoff
+  cancelled,      ///< operation_aborted: the caller (or cancel()) gave up
+};
+
+/// The class of ec (failure_class::none when ec is clear). Error codes of other categories than
+/// ours, Asio's and OpenSSL's are transient.
+failure_class classify(const boost::system::error_code& ec) noexcept;
+
 /// What the token endpoint said when it refused a request. Empty fields were not sent.
 struct error_details {
   unsigned http_status = 0;  ///< 0 when no HTTP answer was received

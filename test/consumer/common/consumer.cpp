@@ -1,7 +1,7 @@
 // A program of a project that uses here-oauth-cpp, built by scripts/check-consumers against the
 // installed CMake package, through add_subdirectory, through FetchContent and with pkg-config.
 //
-// It signs a token request (pure code: the library links), and when HERE_CREDENTIALS_FILE is
+// It parses credentials (pure code: the library links), and when HERE_CREDENTIALS_FILE is
 // set, fetches a token with a token_provider (TLS and the private dependencies link and work).
 //
 //   consumer [--ca-file PEM]
@@ -23,14 +23,14 @@ int main(int argc, char** argv) {
   }
   std::cout << "here-oauth-cpp " << here::oauth::version_string << '\n';
 
-  here::oauth::request_signer signer("key-id", here::oauth::secret_string("secret"));
-  const here::oauth::signed_request signed_request = signer.sign(
-      "POST", here::oauth::default_token_endpoint, {{"grant_type", "client_credentials"}});
-  if (!signed_request.authorization_header.starts_with("OAuth oauth_consumer_key=\"key-id\"")) {
-    std::cerr << "unexpected signature header\n";
+  const here::oauth::credentials parsed = here::oauth::parse_credentials(
+      "here.access.key.id = key-id\nhere.access.key.secret = se=cret\n", "inline");
+  if (parsed.access_key_id != "key-id" || parsed.access_key_secret.reveal() != "se=cret" ||
+      parsed.token_endpoint_url != here::oauth::default_token_endpoint) {
+    std::cerr << "unexpected credentials\n";
     return 1;
   }
-  std::cout << "signed: " << signed_request.authorization_header.substr(0, 40) << "...\n";
+  std::cout << "parsed: " << parsed.access_key_id << " " << parsed.access_key_secret << '\n';
 
   if (std::getenv("HERE_CREDENTIALS_FILE") == nullptr)
     return 0;
