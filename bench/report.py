@@ -191,6 +191,30 @@ def main():
     share = best["sdk_user"] / best["beast_user"]
     row(s, "SDK file / Beast file", f"{share:.2f}", "≤ 0.33", share <= 1 / 3)
 
+    # 7. Provider construction (issue 12: one trust store per process, not per provider).
+    path = os.path.join(results, "construction.jsonl")
+    if os.path.exists(path):
+        runs = {}
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    doc = json.loads(line)
+                    runs.setdefault(doc["providers"], []).append(doc)
+        s = "7. provider construction"
+        for n in sorted(runs):
+            wall = statistics.median(d["wall_s"] for d in runs[n])
+            rss = statistics.median(d["rss_bytes"] for d in runs[n])
+            per = statistics.median(d["rss_per_provider"] for d in runs[n])
+            if n >= 1000:
+                row(s, f"{n} providers, different scopes: wall time in total", f"{wall:.3f} s",
+                    "< 1 s", wall < 1)
+                row(s, f"{n} providers: resident memory added (per provider)",
+                    f"{rss / 2**20:.1f} MiB ({per / 1024:.1f} KiB)", "≤ 64 MiB",
+                    rss <= 64 * 2**20)
+            else:
+                row(s, f"{n} provider: wall time; resident memory added (trust store parsed)",
+                    f"{wall * 1e3:.1f} ms; {rss / 2**20:.1f} MiB")
+
     print(f"Machine: {machine['nproc']} × {machine['cpu']}; {machine['compiler']}; "
           f"Boost {machine['boost']}; {machine['openssl']}; load average "
           f"{machine['load_before']} before, {machine.get('load_after', '?')} after; "

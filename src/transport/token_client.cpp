@@ -2,7 +2,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 
-#include "transport/tls_context.hpp"
+#include "transport/tls_context_cache.hpp"
 
 namespace here::oauth::detail {
 namespace {
@@ -98,7 +98,7 @@ std::shared_ptr<token_client> make_token_client(const credentials& creds,
 
   std::shared_ptr<boost::asio::ssl::context> tls;
   if (target->https) {
-    tls = make_tls_context(options, ec, details);
+    tls = shared_tls_context(options, ec, details);
     if (!tls)
       return nullptr;
   }
