@@ -1,5 +1,6 @@
 #include "provider/provider_core.hpp"
 
+#include <random>
 #include <utility>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -12,7 +13,6 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
-using std::chrono::seconds;
 
 namespace {
 
@@ -21,17 +21,22 @@ void bump(Counter& c) {
   c.value.fetch_add(1, std::memory_order_relaxed);
 }
 
+std::function<double()> default_random() {
+  auto generator = std::make_shared<std::mt19937_64>(std::random_device{}());
+  return [generator] { return std::uniform_real_distribution<double>(0.0, 1.0)(*generator); };
+}
+
 }  // namespace
 
 provider_core::provider_core(asio::any_io_executor ex, fetch_function fetch,
-                             provider_options options)
+                             provider_options options, provider_environment env)
     : ex_(std::move(ex)),
       strand_(asio::make_strand(ex_)),
       fetch_(std::move(fetch)),
       options_(std::move(options)),
-      random_(std::random_device{}()),
-      fsm_(options_.refresh_ahead, options_.expiry_margin, options_.retry,
-           [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); }),
+      clock_(std::move(env.clock)),
+      fsm_(timeline_policy{options_.refresh_ahead, options_.expiry_margin}, options_.retry,
+           env.random01 ? std::move(env.random01) : default_random()),
       timer_(clock_.make_timer(strand_)),
       waiters_(std::make_shared<waiter_list>(ex_, strand_)),
       reader_(clock_) {}
@@ -45,10 +50,7 @@ std::optional<access_token> provider_core::try_hit() {
 void provider_core::post_nudge() {
   asio::post(strand_, [self = shared_from_this()] {
     self->reader_.nudge_done();
-    const steady_time now = self->clock_.now();
-    if (self->fsm_.usable(now) && self->fsm_.on_timer(now))
-      self->launch_fetch();
-    self->arm_timer();
+    self->carry_out(self->fsm_.on_nudge(self->clock_.now()));
   });
 }
 
@@ -66,7 +68,7 @@ void provider_core::invalidate(const access_token& rejected) {
 }
 
 void provider_core::cancel() {
-  asio::post(strand_, [self = shared_from_this()] { self->on_cancel(); });
+  asio::post(strand_, [self = shared_from_this()] { self->carry_out(self->fsm_.on_cancelled()); });
 }
 
 void provider_core::report_warnings(std::vector<std::string> warnings) {
@@ -77,7 +79,7 @@ void provider_core::report_warnings(std::vector<std::string> warnings) {
       provider_event event;
       event.type = provider_event::kind::warning;
       event.details.message = text;
-      event.clock_offset = self->clock_offset_;
+      event.clock_offset = self->fsm_.clock_offset();
       self->emit(event);
     }
   });
@@ -96,25 +98,7 @@ provider_stats provider_core::stats() const {
 void provider_core::on_demand(const waiter_ptr& w) {
   if (waiter_list::done(*w))
     return;  // cancelled before it got here
-  const auto decision = fsm_.on_demand(clock_.now());
-  switch (decision.what) {
-    case refresh_fsm::demand::serve:
-      bump(strand_hits_);
-      waiters_->complete(w, {}, current_token(), nullptr);
-      break;
-    case refresh_fsm::demand::wait:
-      bump(waits_);
-      waiters_->push_back(w);
-      break;
-    case refresh_fsm::demand::fail:
-      waiters_->complete(w, last_error_ ? last_error_ : make_error_code(error::backing_off),
-                         nullptr, last_details_);
-      break;
-  }
-  if (decision.start_fetch) {
-    launch_fetch();
-    arm_timer();
-  }
+  carry_out(fsm_.on_demand(clock_.now()), &w);
 }
 
 void provider_core::on_invalidate(const std::string& token_value) {
@@ -122,45 +106,14 @@ void provider_core::on_invalidate(const std::string& token_value) {
     return;
   current_.reset();
   reader_.publish(nullptr);
-  if (fsm_.on_invalidated())
-    launch_fetch();
-  arm_timer();
+  carry_out(fsm_.on_invalidated(clock_.now()));
 }
 
-void provider_core::on_cancel() {
-  fsm_.on_cancelled();
-  ++fetch_generation_;  // whatever the abandoned request returns is ignored
-  if (fetch_signal_) {
-    fetch_signal_->emit(asio::cancellation_type::terminal);
-    fetch_signal_.reset();
-  }
-  ++timer_generation_;
-  timer_->cancel();
-  waiters_->complete_all(asio::error::operation_aborted, nullptr, nullptr);
-  update_refresh_active();
-}
-
-void provider_core::launch_fetch() {
-  const std::uint64_t id = ++fetch_generation_;
-  fetch_started_ = clock_.now();
-  bump(requests_);
-  if (fsm_.attempt() > 1)
-    bump(retries_);
-  reader_.set_refresh_active(true);
-  provider_event started;
-  started.type = provider_event::kind::request_started;
-  started.attempt = fsm_.attempt();
-  started.clock_offset = clock_offset_;
-  emit(started);
-
-  fetch_signal_ = std::make_shared<asio::cancellation_signal>();
-  auto on_done = [self = shared_from_this(), id, signal = fetch_signal_](error_code ec,
-                                                                         fetch_result result) {
-    self->on_fetch_done(id, ec, std::move(result));
-  };
-  fetch_(strand_, clock_offset_,
-         asio::bind_cancellation_slot(fetch_signal_->slot(),
-                                      asio::bind_executor(strand_, std::move(on_done))));
+void provider_core::on_timer(std::uint64_t id) {
+  if (id != timer_generation_)
+    return;
+  timer_at_.reset();
+  carry_out(fsm_.on_timer(clock_.now()));
 }
 
 void provider_core::on_fetch_done(std::uint64_t id, error_code ec, fetch_result result) {
@@ -168,74 +121,121 @@ void provider_core::on_fetch_done(std::uint64_t id, error_code ec, fetch_result 
     return;  // abandoned by cancel()
   fetch_signal_.reset();
   const steady_time now = clock_.now();
-  learn_clock_offset(result, ec == error::timestamp_rejected);
+  answer_facts facts;
+  // The transport knows when the request left; a scripted one may not say.
+  facts.sent = result.sent_at_steady != steady_time{} ? result.sent_at_steady : fetch_started_;
+  facts.sent_wall = result.sent_at;
+  facts.received_wall = clock_.wall_now();
+  facts.server_date = result.server_date;
+  const refresh_action a = ec ? fsm_.on_fetch_failed(now, facts, ec, std::move(result.details))
+                              : fsm_.on_fetch_succeeded(now, facts, result.expires_in);
+  if (a.kind == action_kind::adopt)
+    adopt(a.deadlines, result);
 
   provider_event event;
-  event.attempt = fsm_.attempt();
+  event.attempt = fetch_attempt_;
   event.duration = duration_cast<milliseconds>(now - fetch_started_);
-  refresh_fsm::fetch_decision decision;
-  if (!ec) {
-    decision = fsm_.on_fetch_succeeded(now, result.sent_at_steady,
-                                       duration_cast<milliseconds>(result.expires_in));
-    if (decision.adopt_token) {
-      if (result.token.expires_at == std::chrono::system_clock::time_point{}) {
-        result.token.expires_at = result.sent_at + result.expires_in;
-      }
-      const token_deadlines& d = *fsm_.deadlines();
-      current_ = std::make_shared<token_snapshot>(token_snapshot{result.token, d.soft, d.hard});
-      reader_.publish(current_);
-    }
-    if (decision.fail_waiters) {
-      ec = make_error_code(error::malformed_response);
-      result.details.message = "the token expired before its answer arrived (expires_in " +
-                               std::to_string(result.expires_in.count()) + " s)";
-    }
-  } else {
-    decision = fsm_.on_fetch_failed(now, classify_failure(ec),
-                                    result.details.retry_after
-                                        ? std::optional<milliseconds>(*result.details.retry_after)
-                                        : std::nullopt);
-  }
-
-  if (ec) {
+  if (a.is_failure()) {
     bump(failures_);
-    last_error_ = ec;
-    last_details_ = std::make_shared<const error_details>(result.details);
     event.type = provider_event::kind::request_failed;
-    event.error = ec;
-    event.details = result.details;
-    if (decision.retry_in)
-      event.retry_in = *decision.retry_in;
-    if (decision.start_fetch)
-      event.retry_in = milliseconds(0);
+    event.error = a.error;
+    if (a.details)
+      event.details = *a.details;
+    if (a.kind != action_kind::fail_waiters)
+      event.retry_in = a.retry_in;
   } else {
     event.type = provider_event::kind::request_succeeded;
     event.expires_at = result.token.expires_at;
     event.token_preview = redact_token(result.token.value);
   }
-  event.clock_offset = clock_offset_;
+  event.clock_offset = fsm_.clock_offset();
   emit(event);
-
-  if (decision.complete_waiters && current_)
-    waiters_->complete_all({}, current_token(), nullptr);
-  if (decision.fail_waiters)
-    waiters_->complete_all(last_error_, nullptr, last_details_);
-  if (decision.start_fetch)
-    launch_fetch();
-  arm_timer();
+  carry_out(a);
 }
 
-void provider_core::on_timer(std::uint64_t id) {
-  if (id != timer_generation_)
+void provider_core::carry_out(const refresh_action& a, const waiter_ptr* caller) {
+  switch (a.kind) {
+    case action_kind::serve:
+    case action_kind::serve_and_refresh:
+      bump(strand_hits_);
+      waiters_->complete(*caller, {}, current_token(), nullptr);
+      break;
+    case action_kind::wait:
+    case action_kind::wait_and_fetch:
+      bump(waits_);
+      waiters_->push_back(*caller);
+      break;
+    case action_kind::fail:
+      waiters_->complete(*caller, a.error, nullptr, a.details);
+      break;
+    case action_kind::adopt:  // published by on_fetch_done, which has the token
+    case action_kind::keep:
+      waiters_->complete_all({}, current_token(), nullptr);
+      break;
+    case action_kind::fail_waiters:
+      waiters_->complete_all(a.error, nullptr, a.details);
+      break;
+    case action_kind::abandon:
+      abandon();
+      break;
+    case action_kind::none:
+    case action_kind::fetch:
+    case action_kind::retry_at_once:
+    case action_kind::back_off:
+      break;
+  }
+  if (a.starts_request())
+    launch_fetch(a.request);
+  sync_timer();
+}
+
+void provider_core::adopt(const token_deadlines& deadlines, fetch_result& result) {
+  if (result.token.expires_at == std::chrono::system_clock::time_point{})
+    result.token.expires_at = result.sent_at + result.expires_in;
+  current_ = std::make_shared<token_snapshot>(
+      token_snapshot{result.token, deadlines.soft, deadlines.hard});
+  reader_.publish(current_);
+}
+
+void provider_core::abandon() {
+  ++fetch_generation_;  // whatever the abandoned request returns is ignored
+  if (fetch_signal_) {
+    fetch_signal_->emit(asio::cancellation_type::terminal);
+    fetch_signal_.reset();
+  }
+  waiters_->complete_all(asio::error::operation_aborted, nullptr, nullptr);
+}
+
+void provider_core::launch_fetch(const request_plan& plan) {
+  const std::uint64_t id = ++fetch_generation_;
+  fetch_started_ = clock_.now();
+  fetch_attempt_ = plan.attempt;
+  bump(requests_);
+  if (plan.attempt > 1)
+    bump(retries_);
+  reader_.set_refresh_active(true);
+  provider_event started;
+  started.type = provider_event::kind::request_started;
+  started.attempt = plan.attempt;
+  started.clock_offset = plan.clock_offset;
+  emit(started);
+
+  fetch_signal_ = std::make_shared<asio::cancellation_signal>();
+  auto on_done = [self = shared_from_this(), id, signal = fetch_signal_](error_code ec,
+                                                                         fetch_result result) {
+    self->on_fetch_done(id, ec, std::move(result));
+  };
+  fetch_(strand_, plan.clock_offset,
+         asio::bind_cancellation_slot(fetch_signal_->slot(),
+                                      asio::bind_executor(strand_, std::move(on_done))));
+}
+
+void provider_core::sync_timer() {
+  reader_.set_refresh_active(fsm_.current_phase() != refresh_fsm::phase::idle);
+  const std::optional<steady_time> wake = fsm_.next_wakeup();
+  if (wake == timer_at_)
     return;
-  if (fsm_.on_timer(clock_.now()))
-    launch_fetch();
-  arm_timer();
-}
-
-void provider_core::arm_timer() {
-  update_refresh_active();
-  const auto wake = fsm_.next_wakeup();
+  timer_at_ = wake;
   const std::uint64_t id = ++timer_generation_;
   if (!wake) {
     timer_->cancel();
@@ -247,28 +247,10 @@ void provider_core::arm_timer() {
   });
 }
 
-void provider_core::update_refresh_active() {
-  reader_.set_refresh_active(fsm_.current_phase() != refresh_fsm::phase::idle);
-}
-
 std::shared_ptr<const access_token> provider_core::current_token() const {
   if (!current_)
     return nullptr;
   return std::shared_ptr<const access_token>(current_, &current_->token);
-}
-
-void provider_core::learn_clock_offset(const fetch_result& result, bool rejected_timestamp) {
-  if (!result.server_date || result.sent_at == std::chrono::system_clock::time_point{})
-    return;
-  // The server stamped its Date somewhere between sending and now: take the midpoint.
-  const auto received = clock_.wall_now();
-  const auto midpoint = result.sent_at + (received - result.sent_at) / 2;
-  const auto measured = std::chrono::round<seconds>(*result.server_date - midpoint);
-  // Date has a resolution of one second: small differences are noise, except when the server
-  // has just told us our timestamp is wrong.
-  if (rejected_timestamp || std::chrono::abs(measured - clock_offset_) >= seconds(5)) {
-    clock_offset_ = measured;
-  }
 }
 
 void provider_core::emit(const provider_event& event) {

@@ -6,7 +6,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -28,12 +27,21 @@ namespace here::oauth::detail {
 using fetch_function = std::function<void(boost::asio::any_io_executor,
                                           std::chrono::seconds clock_offset, fetch_handler)>;
 
-/// The provider's shared state. The decisions live in refresh_fsm; this class turns them into
-/// I/O, timers and completions on one strand, so no lock is ever held across I/O. The read path
-/// (read_path) and the waiters (waiter_list) are units of their own.
+/// What a provider takes from its surroundings besides the executor, the transport and the options:
+/// its clock and timers, and the random source of its jitter. Defaults: steady_clock, steady_timer
+/// and a seeded mt19937_64; tests inject a manual clock and a fixed value.
+struct provider_environment {
+  std::shared_ptr<time_source> clock;  ///< null: steady_clock and steady_timer
+  std::function<double()> random01;    ///< uniform in [0, 1); null: a seeded generator
+};
+
+/// The provider shell: carries out what refresh_fsm decides (requests, the timer, completions,
+/// events, stats) on one strand, so no lock is ever held across I/O. The read path (read_path) and
+/// the waiters (waiter_list) are units of their own.
 class provider_core : public std::enable_shared_from_this<provider_core> {
  public:
-  provider_core(boost::asio::any_io_executor ex, fetch_function fetch, provider_options options);
+  provider_core(boost::asio::any_io_executor ex, fetch_function fetch, provider_options options,
+                provider_environment env = {});
 
   // Any thread.
   /// The cached snapshot if its token can be handed out now, else null; counts the hit and nudges
@@ -67,15 +75,17 @@ class provider_core : public std::enable_shared_from_this<provider_core> {
   void post_nudge();
   void on_demand(const waiter_ptr& w);
   void on_invalidate(const std::string& token_value);
-  void on_cancel();
-  void launch_fetch();
   void on_fetch_done(std::uint64_t id, boost::system::error_code ec, fetch_result result);
   void on_timer(std::uint64_t id);
-  void arm_timer();
+  /// Carries out one action of the state machine; caller: the waiter a demand came from.
+  void carry_out(const refresh_action& a, const waiter_ptr* caller = nullptr);
+  void launch_fetch(const request_plan& plan);
+  void adopt(const token_deadlines& deadlines, fetch_result& result);
+  void abandon();
+  /// Keeps the timer at the state machine's next wake-up.
+  void sync_timer();
   std::shared_ptr<const access_token> current_token() const;
-  void learn_clock_offset(const fetch_result& result, bool rejected_timestamp);
   void emit(const provider_event& event);
-  void update_refresh_active();
 
   boost::asio::any_io_executor ex_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
@@ -84,18 +94,16 @@ class provider_core : public std::enable_shared_from_this<provider_core> {
   provider_clock clock_;
 
   // Strand only.
-  std::mt19937_64 random_;
   refresh_fsm fsm_;
   std::unique_ptr<provider_timer> timer_;
+  std::optional<steady_time> timer_at_;  // when the armed timer fires; none: not armed
   std::uint64_t timer_generation_ = 0;
   std::uint64_t fetch_generation_ = 0;
   std::shared_ptr<boost::asio::cancellation_signal> fetch_signal_;
   steady_time fetch_started_{};
+  unsigned fetch_attempt_ = 0;
   std::shared_ptr<waiter_list> waiters_;
   std::shared_ptr<const token_snapshot> current_;
-  boost::system::error_code last_error_;
-  std::shared_ptr<const error_details> last_details_;
-  std::chrono::seconds clock_offset_{0};
 
   // Any thread.
   read_path reader_;

@@ -22,4 +22,16 @@ token_deadlines compute_deadlines(steady_time sent, milliseconds lifetime,
                                   std::chrono::seconds refresh_ahead,
                                   std::chrono::seconds expiry_margin);
 
+/// Where the soft and hard points of every token of one provider fall. Issue 12's refresh at about
+/// half the lifetime with a per-provider random spread is a field drawn once at construction and
+/// used here, nowhere else.
+struct timeline_policy {
+  std::chrono::seconds refresh_ahead{300};
+  std::chrono::seconds expiry_margin{30};
+
+  token_deadlines deadlines(steady_time sent, milliseconds lifetime) const {
+    return compute_deadlines(sent, lifetime, refresh_ahead, expiry_margin);
+  }
+};
+
 }  // namespace here::oauth::detail

@@ -119,17 +119,20 @@ void async_token_impl(const std::shared_ptr<provider_core>& core, token_handler 
 namespace detail {
 std::shared_ptr<provider_core> provider_access::make_core(asio::any_io_executor ex,
                                                           fetch_function fetch,
-                                                          provider_options options) {
+                                                          provider_options options,
+                                                          provider_environment env) {
   check_options(options);
   if (!fetch) {
     throw token_error(make_error_code(error::invalid_option), "token_provider: no fetch function");
   }
-  return std::make_shared<provider_core>(std::move(ex), std::move(fetch), std::move(options));
+  return std::make_shared<provider_core>(std::move(ex), std::move(fetch), std::move(options),
+                                         std::move(env));
 }
 
 token_provider provider_access::make(asio::any_io_executor ex, fetch_function fetch,
-                                     provider_options options) {
-  return token_provider(make_core(std::move(ex), std::move(fetch), std::move(options)));
+                                     provider_options options, provider_environment env) {
+  return token_provider(
+      make_core(std::move(ex), std::move(fetch), std::move(options), std::move(env)));
 }
 }  // namespace detail
 

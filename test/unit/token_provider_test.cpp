@@ -23,6 +23,7 @@
 #include <here/oauth/token_provider.hpp>
 
 #include "provider/provider_access.hpp"
+#include "scripted_transport.hpp"
 
 namespace here::oauth {
 namespace {
@@ -31,74 +32,7 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using boost::system::error_code;
 
-/// A transport whose requests wait until the test completes them.
-class scripted_transport {
- public:
-  struct pending {
-    asio::any_io_executor ex;
-    std::chrono::seconds clock_offset;
-    detail::fetch_handler handler;
-  };
-
-  detail::fetch_function function() {
-    return [this](asio::any_io_executor ex, std::chrono::seconds offset,
-                  detail::fetch_handler handler) {
-      std::lock_guard lock(mutex_);
-      offsets_.push_back(offset);
-      auto slot = asio::get_associated_cancellation_slot(handler);
-      const std::size_t index = requests_.size();
-      requests_.push_back(std::make_shared<pending>(pending{ex, offset, std::move(handler)}));
-      if (slot.is_connected()) {
-        slot.assign([this, index](asio::cancellation_type) {
-          ++cancelled_;
-          finish(index, asio::error::operation_aborted, {});
-        });
-      }
-    };
-  }
-
-  std::size_t requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_.size();
-  }
-  std::vector<std::chrono::seconds> offsets() const {
-    std::lock_guard lock(mutex_);
-    return offsets_;
-  }
-  int cancelled() const { return cancelled_; }
-
-  static fetch_result token(const std::string& value, std::chrono::seconds lifetime = 3600s) {
-    fetch_result r;
-    r.token.value = value;
-    r.token.token_type = "bearer";
-    r.expires_in = lifetime;
-    r.sent_at = std::chrono::system_clock::now();
-    r.sent_at_steady = std::chrono::steady_clock::now();
-    r.token.expires_at = r.sent_at + lifetime;
-    return r;
-  }
-
-  /// Completes request `index` (on its executor, as a real transport would).
-  void finish(std::size_t index, error_code ec, fetch_result result) {
-    std::shared_ptr<pending> p;
-    {
-      std::lock_guard lock(mutex_);
-      p = requests_.at(index);
-      if (!p->handler)
-        return;  // already finished (cancelled)
-    }
-    asio::post(p->ex, [p, ec, result = std::move(result)]() mutable {
-      if (p->handler)
-        std::move(p->handler)(ec, std::move(result));
-    });
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::shared_ptr<pending>> requests_;
-  std::vector<std::chrono::seconds> offsets_;
-  std::atomic<int> cancelled_{0};
-};
+using test::scripted_transport;
 
 provider_options fast_retries() {
   provider_options o;
@@ -146,7 +80,8 @@ TEST(TokenProvider, ConcurrentCallersShareOneRequest) {
 TEST(TokenProvider, ConcurrentCallersOnAThreadPoolShareOneRequest) {
   asio::thread_pool pool(4);
   scripted_transport transport;
-  token_provider provider = detail::provider_access::make(pool.get_executor(), transport.function());
+  token_provider provider =
+      detail::provider_access::make(pool.get_executor(), transport.function());
   constexpr int callers = 20000;
   std::atomic<int> got{0};
   std::promise<void> all_done;
@@ -202,7 +137,8 @@ TEST(TokenProvider, EachWaiterResumesOnItsOwnExecutor) {
   asio::io_context provider_io;
   asio::io_context caller_io;
   scripted_transport transport;
-  token_provider provider = detail::provider_access::make(provider_io.get_executor(), transport.function());
+  token_provider provider =
+      detail::provider_access::make(provider_io.get_executor(), transport.function());
   bool on_caller_context = false;
   asio::co_spawn(
       caller_io,
@@ -359,7 +295,8 @@ TEST(TokenProvider, DestructionCompletesWaitersAndRunReturns) {
   scripted_transport transport;
   int aborted = 0;
   {
-    token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
+    token_provider provider =
+        detail::provider_access::make(io.get_executor(), transport.function());
     provider.async_token(
         [&](error_code ec, access_token) { aborted += ec == asio::error::operation_aborted; });
     settle(io);
@@ -411,7 +348,8 @@ TEST(TokenProvider, InvalidateOfTheCachedTokenFetchesOnceHoweverManyReportIt) {
 TEST(TokenProvider, ErrorsCarryTheServersDetailsAndAreServedDuringTheBackoff) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
+  token_provider provider =
+      detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
   std::optional<token_error> caught;
   auto call = [&]() -> asio::awaitable<void> {
     try {
@@ -452,7 +390,8 @@ TEST(TokenProvider, TransientFailuresAreRetriedWithFreshRequestsUntilSuccess) {
   std::vector<provider_event> events;
   provider_options options = fast_retries();
   options.on_event = [&](const provider_event& e) { events.push_back(e); };
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), options);
+  token_provider provider =
+      detail::provider_access::make(io.get_executor(), transport.function(), options);
   std::string got;
   provider.async_token([&](error_code ec, access_token t) { got = ec ? ec.message() : t.value; });
   settle(io);
@@ -482,7 +421,8 @@ TEST(TokenProvider, TransientFailuresAreRetriedWithFreshRequestsUntilSuccess) {
 TEST(TokenProvider, WaitersGetTheErrorWhenRetriesAreExhausted) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
+  token_provider provider =
+      detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
   error_code got;
   provider.async_token([&](error_code ec, access_token) { got = ec; });
   settle(io);
@@ -506,7 +446,8 @@ TEST(TokenProvider, RetryAfterSetsTheNextAttempt) {
     if (e.type == provider_event::kind::request_failed)
       retry_in = e.retry_in;
   };
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), options);
+  token_provider provider =
+      detail::provider_access::make(io.get_executor(), transport.function(), options);
   provider.async_token([](error_code, access_token) {});
   settle(io);
   fetch_result limited;
@@ -522,7 +463,8 @@ TEST(TokenProvider, RetryAfterSetsTheNextAttempt) {
 TEST(TokenProvider, TimestampRejectionIsRetriedOnceWithTheServersClockWhichIsKept) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
+  token_provider provider =
+      detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
   std::string got;
   provider.async_token([&](error_code ec, access_token t) { got = ec ? ec.message() : t.value; });
   settle(io);
@@ -570,7 +512,8 @@ TEST(TokenProvider, ProactiveRefreshHappensWithoutCallers) {
 TEST(TokenProvider, ATokenThatExpiredOnArrivalIsNotHandedOut) {
   asio::io_context io;
   scripted_transport transport;
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
+  token_provider provider =
+      detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
   error_code got;
   provider.async_token([&](error_code ec, access_token) { got = ec; });
   settle(io);
@@ -590,8 +533,8 @@ TEST(TokenProvider, InvalidOptionsAreRejectedWithAClearError) {
   provider_options options;
   options.retry.base_delay = 0ms;
   try {
-    token_provider provider =
-        detail::provider_access::make(io.get_executor(), [](auto, auto, auto) {}, options);
+    token_provider provider = detail::provider_access::make(
+        io.get_executor(), [](auto, auto, auto) {}, options);
     FAIL() << "expected token_error";
   } catch (const token_error& e) {
     EXPECT_EQ(e.code(), error::invalid_option);
