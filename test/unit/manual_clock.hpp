@@ -16,15 +16,9 @@
 #include <boost/asio/post.hpp>
 
 #include "provider/provider_clock.hpp"
+#include "provider_test_util.hpp"
 
 namespace here::oauth::test {
-
-/// Runs the context until it has nothing ready to do.
-inline void settle(boost::asio::io_context& io) {
-  io.restart();
-  while (io.poll() > 0) {
-  }
-}
 
 class manual_clock : public detail::time_source, public std::enable_shared_from_this<manual_clock> {
  public:

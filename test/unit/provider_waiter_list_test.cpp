@@ -14,9 +14,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
-#include "manual_clock.hpp"  // settle()
 #include "provider/completing_details.hpp"
 #include "provider/waiter_list.hpp"
+#include "provider_test_util.hpp"
 
 namespace here::oauth::detail {
 namespace {
