@@ -12,20 +12,24 @@
 namespace here::oauth::detail {
 
 /// The provider seen from inside: a token_provider over a scripted fetch (tests, benchmarks, the
-/// soak) instead of HTTPS. Not part of the API.
+/// soak) instead of HTTPS, optionally on an injected clock and random source
+/// (provider_environment; test/unit/manual_clock.hpp runs hours of a timeline in no time). Not part
+/// of the API.
 struct provider_access {
   /// Throws token_error (error::invalid_option) for invalid options or an empty fetch.
   static token_provider make(boost::asio::any_io_executor ex, fetch_function fetch,
-                             provider_options options = {});
+                             provider_options options = {}, provider_environment env = {});
   /// make(), on the heap (a token_provider cannot be moved).
   static std::unique_ptr<token_provider> make_unique(boost::asio::any_io_executor ex,
                                                      fetch_function fetch,
-                                                     provider_options options = {}) {
-    return std::unique_ptr<token_provider>(
-        new token_provider(make_core(std::move(ex), std::move(fetch), std::move(options))));
+                                                     provider_options options = {},
+                                                     provider_environment env = {}) {
+    return std::unique_ptr<token_provider>(new token_provider(
+        make_core(std::move(ex), std::move(fetch), std::move(options), std::move(env))));
   }
   static std::shared_ptr<provider_core> make_core(boost::asio::any_io_executor ex,
-                                                  fetch_function fetch, provider_options options);
+                                                  fetch_function fetch, provider_options options,
+                                                  provider_environment env = {});
   static provider_core& core(token_provider& provider) { return *provider.core_; }
 };
 

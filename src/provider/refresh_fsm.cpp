@@ -1,21 +1,10 @@
 #include "provider/refresh_fsm.hpp"
 
 #include <algorithm>
-
+#include <string>
+#include <utility>
 
 namespace here::oauth::detail {
-
-token_deadlines compute_deadlines(steady_time sent, milliseconds lifetime,
-                                  std::chrono::seconds refresh_ahead,
-                                  std::chrono::seconds expiry_margin) {
-  const milliseconds ahead = std::min<milliseconds>(refresh_ahead, lifetime / 2);
-  const milliseconds margin = std::min<milliseconds>(expiry_margin, lifetime / 10);
-  token_deadlines d;
-  d.expiry = sent + lifetime;
-  d.hard = d.expiry - margin;
-  d.soft = std::min(d.expiry - ahead, d.hard);
-  return d;
-}
 
 failure_kind classify_failure(const boost::system::error_code& ec) {
   switch (classify(ec)) {
@@ -34,69 +23,71 @@ failure_kind classify_failure(const boost::system::error_code& ec) {
 }
 
 namespace {
-refresh_fsm::fetch_decision decided(bool adopt, bool complete, bool fail, bool start,
-                                    std::optional<milliseconds> retry_in = std::nullopt) {
-  refresh_fsm::fetch_decision d;
-  d.adopt_token = adopt;
-  d.complete_waiters = complete;
-  d.fail_waiters = fail;
-  d.start_fetch = start;
-  d.retry_in = retry_in;
-  return d;
+refresh_action just(action_kind kind) {
+  refresh_action a;
+  a.kind = kind;
+  return a;
 }
 }  // namespace
 
-refresh_fsm::refresh_fsm(std::chrono::seconds refresh_ahead, std::chrono::seconds expiry_margin,
-                         retry_policy retry, std::function<double()> random01)
-    : refresh_ahead_(refresh_ahead),
-      expiry_margin_(expiry_margin),
-      retry_(retry),
-      random01_(std::move(random01)) {
+refresh_fsm::refresh_fsm(timeline_policy timeline, retry_policy retry,
+                         std::function<double()> random01)
+    : timeline_(timeline), retry_(retry), random01_(std::move(random01)) {
   retry_.max_attempts = std::max(1u, retry_.max_attempts);
 }
 
-void refresh_fsm::start(steady_time) {
+refresh_action refresh_fsm::start(action_kind kind) {
   phase_ = phase::fetching;
   retry_at_.reset();
+  halted_ = false;
   ++attempt_;
+  refresh_action a = just(kind);
+  a.request = request_plan{attempt_, offset_.value()};
+  return a;
 }
 
-refresh_fsm::demand_decision refresh_fsm::on_demand(steady_time now) {
+refresh_action refresh_fsm::begin_refresh(action_kind kind) {
+  attempt_ = 0;
+  skew_retried_ = false;
+  return start(kind);
+}
+
+refresh_action refresh_fsm::remembered_failure() const {
+  refresh_action a = just(action_kind::fail);
+  a.error = last_error_ ? last_error_ : make_error_code(error::backing_off);
+  a.details = last_details_;
+  return a;
+}
+
+refresh_action refresh_fsm::on_demand(steady_time now) {
   if (usable(now)) {
     const bool refresh_due =
         phase_ == phase::idle && now >= deadlines_->soft && (!not_before_ || now >= *not_before_);
-    if (refresh_due) {
-      attempt_ = 0;
-      skew_retried_ = false;
-      start(now);
-    }
-    return {demand::serve, refresh_due};
+    return refresh_due ? begin_refresh(action_kind::serve_and_refresh) : just(action_kind::serve);
   }
   switch (phase_) {
     case phase::fetching:
-      return {demand::wait, false};
+      return just(action_kind::wait);
     case phase::backoff:
       // With waiters, the backoff is part of their request; without, the token expired during a
       // background backoff and the last failure is what callers get until the retry.
-      return {waiters_wait_for_retry_ ? demand::wait : demand::fail, false};
+      return waiters_wait_for_retry_ ? just(action_kind::wait) : remembered_failure();
     case phase::idle:
       break;
   }
   if (error_until_ && now < *error_until_)
-    return {demand::fail, false};
+    return remembered_failure();
   error_until_.reset();
-  attempt_ = 0;
-  skew_retried_ = false;
-  start(now);
-  return {demand::wait, true};
+  return begin_refresh(action_kind::wait_and_fetch);
 }
 
-refresh_fsm::fetch_decision refresh_fsm::on_fetch_succeeded(steady_time now, steady_time sent,
-                                                            milliseconds lifetime) {
+refresh_action refresh_fsm::on_fetch_succeeded(steady_time now, const answer_facts& facts,
+                                               std::chrono::seconds expires_in) {
+  offset_.learn(facts.sent_wall, facts.received_wall, facts.server_date, false);
   phase_ = phase::idle;
   retry_at_.reset();
   waiters_wait_for_retry_ = false;
-  const token_deadlines fresh = compute_deadlines(sent, lifetime, refresh_ahead_, expiry_margin_);
+  const token_deadlines fresh = timeline_.deadlines(facts.sent, expires_in);
   if (usable(now) && fresh.expiry <= deadlines_->expiry) {
     // The endpoint handed back a token that lives no longer than ours (a server-side cache, say):
     // keep ours, and ask again only halfway to its hard point, so this cannot loop.
@@ -104,11 +95,14 @@ refresh_fsm::fetch_decision refresh_fsm::on_fetch_succeeded(steady_time now, ste
     not_before_ = now + std::max<milliseconds>(
                             std::chrono::seconds(1),
                             std::chrono::duration_cast<milliseconds>(deadlines_->hard - now) / 2);
-    return decided(false, true, false, false);
+    return just(action_kind::keep);
   }
-  if (now >= fresh.expiry) {
-    // Expired on arrival (the request outlived the token): nothing usable came back.
-    return on_fetch_failed(now, failure_kind::transient, std::nullopt);
+  if (now >= fresh.hard) {
+    // Expired on arrival (the request outlived the token's usable part): nothing usable came back.
+    auto details = std::make_shared<error_details>();
+    details->message = "the token expired before its answer arrived (expires_in " +
+                       std::to_string(expires_in.count()) + " s)";
+    return failed(now, make_error_code(error::malformed_response), std::move(details));
   }
   deadlines_ = fresh;
   not_before_.reset();
@@ -116,7 +110,16 @@ refresh_fsm::fetch_decision refresh_fsm::on_fetch_succeeded(steady_time now, ste
   failures_ = 0;
   attempt_ = 0;
   skew_retried_ = false;
-  return decided(true, true, false, false);
+  refresh_action a = just(action_kind::adopt);
+  a.deadlines = fresh;
+  return a;
+}
+
+refresh_action refresh_fsm::on_fetch_failed(steady_time now, const answer_facts& facts,
+                                            boost::system::error_code ec, error_details details) {
+  offset_.learn(facts.sent_wall, facts.received_wall, facts.server_date,
+                classify(ec) == failure_class::clock_skew);
+  return failed(now, ec, std::make_shared<const error_details>(std::move(details)));
 }
 
 milliseconds refresh_fsm::backoff_delay(failure_kind kind,
@@ -136,79 +139,89 @@ milliseconds refresh_fsm::backoff_delay(failure_kind kind,
   return delay;
 }
 
-refresh_fsm::fetch_decision refresh_fsm::on_fetch_failed(steady_time now, failure_kind kind,
-                                                         std::optional<milliseconds> retry_after) {
+refresh_action refresh_fsm::failed(steady_time now, boost::system::error_code ec,
+                                   std::shared_ptr<const error_details> details) {
   phase_ = phase::idle;
+  last_error_ = ec;
+  last_details_ = std::move(details);
+  auto with_error = [this](refresh_action a) {
+    a.error = last_error_;
+    a.details = last_details_;
+    return a;
+  };
+  failure_kind kind = classify_failure(ec);
   if (kind == failure_kind::clock_skew && !skew_retried_) {
-    // The caller has learnt the server's clock from this answer: one immediate retry with it.
+    // The offset has been learnt from this answer: one immediate retry with it.
     skew_retried_ = true;
-    start(now);
-    return decided(false, false, false, true);
+    refresh_action a = with_error(start(action_kind::retry_at_once));
+    a.retry_in = milliseconds(0);
+    return a;
   }
   if (kind == failure_kind::clock_skew)
     kind = failure_kind::permanent;
   ++failures_;
+  std::optional<milliseconds> retry_after;
+  if (last_details_ && last_details_->retry_after)
+    retry_after = *last_details_->retry_after;
   const milliseconds delay = backoff_delay(kind, retry_after);
 
-  if (usable(now)) {
-    // Invisible to callers: they keep the cached token while we retry in the background.
+  const bool usable_now = usable(now);
+  if (usable_now || (kind == failure_kind::transient && attempt_ < retry_.max_attempts)) {
+    // With a usable token the failure is invisible: callers keep it while we retry in the
+    // background. Without one, the waiters wait through the backoff for the next attempt.
     phase_ = phase::backoff;
     retry_at_ = now + delay;
-    waiters_wait_for_retry_ = false;
-    return decided(false, false, false, false, delay);
-  }
-  if (kind == failure_kind::transient && attempt_ < retry_.max_attempts) {
-    phase_ = phase::backoff;
-    retry_at_ = now + delay;
-    waiters_wait_for_retry_ = true;
-    return decided(false, false, false, false, delay);
+    waiters_wait_for_retry_ = !usable_now;
+    refresh_action a = with_error(just(action_kind::back_off));
+    a.retry_in = delay;
+    return a;
   }
   // Give up for now: waiters get the error, and so does every caller until the backoff has passed
   // (at least the base delay, so a full jitter of zero cannot turn into a hammering loop).
   waiters_wait_for_retry_ = false;
   error_until_ = now + std::max(delay, retry_.base_delay);
   attempt_ = 0;
-  return decided(false, false, true, false);
+  return with_error(just(action_kind::fail_waiters));
 }
 
-bool refresh_fsm::on_timer(steady_time now) {
+refresh_action refresh_fsm::on_timer(steady_time now) {
   if (phase_ == phase::backoff) {
     if (!retry_at_ || now < *retry_at_)
-      return false;
-    start(now);
-    return true;
+      return just(action_kind::none);
+    return start(action_kind::fetch);
   }
   if (phase_ != phase::idle || !deadlines_)
-    return false;
-  if (auto wake = next_wakeup(); !wake || now < *wake)
-    return false;
-  attempt_ = 0;
-  skew_retried_ = false;
-  start(now);
-  return true;
+    return just(action_kind::none);
+  if (auto wake = timeline_wakeup(); !wake || now < *wake)
+    return just(action_kind::none);
+  return begin_refresh(action_kind::fetch);
 }
 
-bool refresh_fsm::on_invalidated() {
+refresh_action refresh_fsm::on_nudge(steady_time now) {
+  return usable(now) ? on_timer(now) : just(action_kind::none);
+}
+
+refresh_action refresh_fsm::on_invalidated(steady_time now) {
   deadlines_.reset();
   not_before_.reset();
-  if (phase_ == phase::fetching || error_until_)
-    return false;
+  // A request in flight is reused, and a cached error still applies.
+  if (phase_ == phase::fetching || (error_until_ && now < *error_until_))
+    return just(action_kind::none);
   waiters_wait_for_retry_ = false;
-  attempt_ = 0;
-  skew_retried_ = false;
-  start({});
-  return true;
+  return begin_refresh(action_kind::fetch);
 }
 
-void refresh_fsm::on_cancelled() {
+refresh_action refresh_fsm::on_cancelled() {
   phase_ = phase::idle;
   retry_at_.reset();
   waiters_wait_for_retry_ = false;
   attempt_ = 0;
   skew_retried_ = false;
+  halted_ = true;
+  return just(action_kind::abandon);
 }
 
-std::optional<steady_time> refresh_fsm::next_wakeup() const {
+std::optional<steady_time> refresh_fsm::timeline_wakeup() const {
   switch (phase_) {
     case phase::backoff:
       return retry_at_;

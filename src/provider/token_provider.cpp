@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "provider/completing_details.hpp"
+#include "provider/post_to.hpp"
 #include "provider/provider_access.hpp"
 #include "provider/provider_core.hpp"
 #include "transport/token_client.hpp"
@@ -32,8 +34,7 @@ void check_options(const provider_options& options) {
   }
 }
 
-detail::fetch_function https_fetch(const credentials& creds,
-                                           const request_options& options) {
+detail::fetch_function https_fetch(const credentials& creds, const request_options& options) {
   boost::system::error_code ec;
   error_details details;
   auto client = detail::make_token_client(creds, options, ec, details);
@@ -117,18 +118,21 @@ void async_token_impl(const std::shared_ptr<provider_core>& core, token_handler 
 
 namespace detail {
 std::shared_ptr<provider_core> provider_access::make_core(asio::any_io_executor ex,
-                                                         fetch_function fetch,
-                                                         provider_options options) {
+                                                          fetch_function fetch,
+                                                          provider_options options,
+                                                          provider_environment env) {
   check_options(options);
   if (!fetch) {
     throw token_error(make_error_code(error::invalid_option), "token_provider: no fetch function");
   }
-  return std::make_shared<provider_core>(std::move(ex), std::move(fetch), std::move(options));
+  return std::make_shared<provider_core>(std::move(ex), std::move(fetch), std::move(options),
+                                         std::move(env));
 }
 
 token_provider provider_access::make(asio::any_io_executor ex, fetch_function fetch,
-                                     provider_options options) {
-  return token_provider(make_core(std::move(ex), std::move(fetch), std::move(options)));
+                                     provider_options options, provider_environment env) {
+  return token_provider(
+      make_core(std::move(ex), std::move(fetch), std::move(options), std::move(env)));
 }
 }  // namespace detail
 

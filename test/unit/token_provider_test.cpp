@@ -23,6 +23,8 @@
 #include <here/oauth/token_provider.hpp>
 
 #include "provider/provider_access.hpp"
+#include "provider_test_util.hpp"
+#include "scripted_transport.hpp"
 
 namespace here::oauth {
 namespace {
@@ -31,89 +33,10 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using boost::system::error_code;
 
-/// A transport whose requests wait until the test completes them.
-class scripted_transport {
- public:
-  struct pending {
-    asio::any_io_executor ex;
-    std::chrono::seconds clock_offset;
-    detail::fetch_handler handler;
-  };
+using test::scripted_transport;
 
-  detail::fetch_function function() {
-    return [this](asio::any_io_executor ex, std::chrono::seconds offset,
-                  detail::fetch_handler handler) {
-      std::lock_guard lock(mutex_);
-      offsets_.push_back(offset);
-      auto slot = asio::get_associated_cancellation_slot(handler);
-      const std::size_t index = requests_.size();
-      requests_.push_back(std::make_shared<pending>(pending{ex, offset, std::move(handler)}));
-      if (slot.is_connected()) {
-        slot.assign([this, index](asio::cancellation_type) {
-          ++cancelled_;
-          finish(index, asio::error::operation_aborted, {});
-        });
-      }
-    };
-  }
-
-  std::size_t requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_.size();
-  }
-  std::vector<std::chrono::seconds> offsets() const {
-    std::lock_guard lock(mutex_);
-    return offsets_;
-  }
-  int cancelled() const { return cancelled_; }
-
-  static fetch_result token(const std::string& value, std::chrono::seconds lifetime = 3600s) {
-    fetch_result r;
-    r.token.value = value;
-    r.token.token_type = "bearer";
-    r.expires_in = lifetime;
-    r.sent_at = std::chrono::system_clock::now();
-    r.sent_at_steady = std::chrono::steady_clock::now();
-    r.token.expires_at = r.sent_at + lifetime;
-    return r;
-  }
-
-  /// Completes request `index` (on its executor, as a real transport would).
-  void finish(std::size_t index, error_code ec, fetch_result result) {
-    std::shared_ptr<pending> p;
-    {
-      std::lock_guard lock(mutex_);
-      p = requests_.at(index);
-      if (!p->handler)
-        return;  // already finished (cancelled)
-    }
-    asio::post(p->ex, [p, ec, result = std::move(result)]() mutable {
-      if (p->handler)
-        std::move(p->handler)(ec, std::move(result));
-    });
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::shared_ptr<pending>> requests_;
-  std::vector<std::chrono::seconds> offsets_;
-  std::atomic<int> cancelled_{0};
-};
-
-provider_options fast_retries() {
-  provider_options o;
-  o.retry.base_delay = 1ms;
-  o.retry.max_delay = 2ms;
-  o.retry.max_attempts = 3;
-  return o;
-}
-
-// Runs the context until it has nothing ready to do.
-void settle(asio::io_context& io) {
-  io.restart();
-  while (io.poll() > 0) {
-  }
-}
+using test::fast_retries;
+using test::settle;
 
 TEST(TokenProvider, ConcurrentCallersShareOneRequest) {
   asio::io_context io;
@@ -146,7 +69,8 @@ TEST(TokenProvider, ConcurrentCallersShareOneRequest) {
 TEST(TokenProvider, ConcurrentCallersOnAThreadPoolShareOneRequest) {
   asio::thread_pool pool(4);
   scripted_transport transport;
-  token_provider provider = detail::provider_access::make(pool.get_executor(), transport.function());
+  token_provider provider =
+      detail::provider_access::make(pool.get_executor(), transport.function());
   constexpr int callers = 20000;
   std::atomic<int> got{0};
   std::promise<void> all_done;
@@ -202,7 +126,8 @@ TEST(TokenProvider, EachWaiterResumesOnItsOwnExecutor) {
   asio::io_context provider_io;
   asio::io_context caller_io;
   scripted_transport transport;
-  token_provider provider = detail::provider_access::make(provider_io.get_executor(), transport.function());
+  token_provider provider =
+      detail::provider_access::make(provider_io.get_executor(), transport.function());
   bool on_caller_context = false;
   asio::co_spawn(
       caller_io,
@@ -359,7 +284,8 @@ TEST(TokenProvider, DestructionCompletesWaitersAndRunReturns) {
   scripted_transport transport;
   int aborted = 0;
   {
-    token_provider provider = detail::provider_access::make(io.get_executor(), transport.function());
+    token_provider provider =
+        detail::provider_access::make(io.get_executor(), transport.function());
     provider.async_token(
         [&](error_code ec, access_token) { aborted += ec == asio::error::operation_aborted; });
     settle(io);
@@ -408,145 +334,6 @@ TEST(TokenProvider, InvalidateOfTheCachedTokenFetchesOnceHoweverManyReportIt) {
   provider.cancel();
 }
 
-TEST(TokenProvider, ErrorsCarryTheServersDetailsAndAreServedDuringTheBackoff) {
-  asio::io_context io;
-  scripted_transport transport;
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
-  std::optional<token_error> caught;
-  auto call = [&]() -> asio::awaitable<void> {
-    try {
-      co_await provider.token();
-    } catch (const token_error& e) {
-      caught = e;
-    }
-  };
-  asio::co_spawn(io, call, asio::detached);
-  settle(io);
-  fetch_result rejected;
-  rejected.details.http_status = 401;
-  rejected.details.error_code = "401300";
-  rejected.details.error_id = "ERROR-abc";
-  rejected.details.message = "Signature mismatch.";
-  transport.finish(0, error::signature_rejected, rejected);
-  settle(io);
-  ASSERT_TRUE(caught);
-  EXPECT_EQ(caught->code(), error::signature_rejected);
-  EXPECT_EQ(caught->details().error_code, "401300");
-  EXPECT_EQ(caught->details().http_status, 401u);
-  EXPECT_NE(std::string(caught->what()).find("401300"), std::string::npos);
-
-  // A bad key must not hammer the endpoint: the next callers get the error without a request.
-  caught.reset();
-  for (int i = 0; i < 100; ++i)
-    asio::co_spawn(io, call, asio::detached);
-  settle(io);
-  ASSERT_TRUE(caught);
-  EXPECT_EQ(caught->details().error_code, "401300");
-  EXPECT_EQ(transport.requests(), 1u);
-  provider.cancel();
-}
-
-TEST(TokenProvider, TransientFailuresAreRetriedWithFreshRequestsUntilSuccess) {
-  asio::io_context io;
-  scripted_transport transport;
-  std::vector<provider_event> events;
-  provider_options options = fast_retries();
-  options.on_event = [&](const provider_event& e) { events.push_back(e); };
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), options);
-  std::string got;
-  provider.async_token([&](error_code ec, access_token t) { got = ec ? ec.message() : t.value; });
-  settle(io);
-  transport.finish(0, error::server_error, {});
-  while (transport.requests() < 2)
-    io.run_one();  // the backoff timer
-  transport.finish(1, error::timeout, {});
-  while (transport.requests() < 3)
-    io.run_one();
-  transport.finish(2, {}, scripted_transport::token("third time"));
-  settle(io);
-  EXPECT_EQ(got, "third time");
-  EXPECT_EQ(provider.stats().requests, 3u);
-  EXPECT_EQ(provider.stats().retries, 2u);
-  EXPECT_EQ(provider.stats().failures, 2u);
-  ASSERT_EQ(events.size(), 6u);
-  EXPECT_EQ(events[0].type, provider_event::kind::request_started);
-  EXPECT_EQ(events[1].type, provider_event::kind::request_failed);
-  EXPECT_EQ(events[1].error, error::server_error);
-  EXPECT_GE(events[1].retry_in.count(), 0);
-  EXPECT_EQ(events[4].attempt, 3u);
-  EXPECT_EQ(events[5].type, provider_event::kind::request_succeeded);
-  EXPECT_EQ(events[5].token_preview.find("third time"), std::string::npos);
-  provider.cancel();
-}
-
-TEST(TokenProvider, WaitersGetTheErrorWhenRetriesAreExhausted) {
-  asio::io_context io;
-  scripted_transport transport;
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
-  error_code got;
-  provider.async_token([&](error_code ec, access_token) { got = ec; });
-  settle(io);
-  for (std::size_t i = 0; i < 3; ++i) {
-    while (transport.requests() <= i)
-      io.run_one();
-    transport.finish(i, boost::asio::error::connection_refused, {});
-  }
-  settle(io);
-  EXPECT_EQ(got, boost::asio::error::connection_refused);
-  EXPECT_EQ(transport.requests(), 3u);
-  provider.cancel();
-}
-
-TEST(TokenProvider, RetryAfterSetsTheNextAttempt) {
-  asio::io_context io;
-  scripted_transport transport;
-  std::chrono::milliseconds retry_in{-1};
-  provider_options options = fast_retries();
-  options.on_event = [&](const provider_event& e) {
-    if (e.type == provider_event::kind::request_failed)
-      retry_in = e.retry_in;
-  };
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), options);
-  provider.async_token([](error_code, access_token) {});
-  settle(io);
-  fetch_result limited;
-  limited.details.http_status = 429;
-  limited.details.retry_after = 7s;
-  transport.finish(0, error::rate_limited, limited);
-  settle(io);
-  EXPECT_EQ(retry_in, 7000ms);
-  EXPECT_EQ(transport.requests(), 1u);
-  provider.cancel();
-}
-
-TEST(TokenProvider, TimestampRejectionIsRetriedOnceWithTheServersClockWhichIsKept) {
-  asio::io_context io;
-  scripted_transport transport;
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
-  std::string got;
-  provider.async_token([&](error_code ec, access_token t) { got = ec ? ec.message() : t.value; });
-  settle(io);
-  fetch_result skewed;
-  skewed.sent_at = std::chrono::system_clock::now();
-  skewed.server_date = skewed.sent_at + 1h;
-  skewed.details.http_status = 401;
-  skewed.details.error_code = "401204";
-  transport.finish(0, error::timestamp_rejected, skewed);
-  settle(io);
-  ASSERT_EQ(transport.requests(), 2u);  // at once, no backoff
-  transport.finish(1, {}, scripted_transport::token("in time"));
-  settle(io);
-  EXPECT_EQ(got, "in time");
-  provider.invalidate(*provider.cached());
-  settle(io);
-  ASSERT_EQ(transport.requests(), 3u);
-  auto offsets = transport.offsets();
-  EXPECT_EQ(offsets[0], 0s);
-  EXPECT_NEAR(offsets[1].count(), 3600, 1);
-  EXPECT_NEAR(offsets[2].count(), 3600, 1);  // kept for later requests
-  provider.cancel();
-}
-
 TEST(TokenProvider, ProactiveRefreshHappensWithoutCallers) {
   asio::io_context io;
   scripted_transport transport;
@@ -565,38 +352,6 @@ TEST(TokenProvider, ProactiveRefreshHappensWithoutCallers) {
   ASSERT_TRUE(provider.cached());
   EXPECT_EQ(provider.cached()->value, "renewed");
   provider.cancel();
-}
-
-TEST(TokenProvider, ATokenThatExpiredOnArrivalIsNotHandedOut) {
-  asio::io_context io;
-  scripted_transport transport;
-  token_provider provider = detail::provider_access::make(io.get_executor(), transport.function(), fast_retries());
-  error_code got;
-  provider.async_token([&](error_code ec, access_token) { got = ec; });
-  settle(io);
-  for (std::size_t i = 0; i < 3; ++i) {
-    while (transport.requests() <= i)
-      io.run_one();
-    transport.finish(i, {}, scripted_transport::token("dead", 0s));
-  }
-  settle(io);
-  EXPECT_EQ(got, error::malformed_response);
-  EXPECT_FALSE(provider.cached());
-  provider.cancel();
-}
-
-TEST(TokenProvider, InvalidOptionsAreRejectedWithAClearError) {
-  asio::io_context io;
-  provider_options options;
-  options.retry.base_delay = 0ms;
-  try {
-    token_provider provider =
-        detail::provider_access::make(io.get_executor(), [](auto, auto, auto) {}, options);
-    FAIL() << "expected token_error";
-  } catch (const token_error& e) {
-    EXPECT_EQ(e.code(), error::invalid_option);
-    EXPECT_NE(std::string(e.what()).find("retry.base_delay"), std::string::npos);
-  }
 }
 
 }  // namespace

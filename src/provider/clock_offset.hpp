@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "provider/timeline.hpp"
+
+namespace here::oauth::detail {
+
+/// The server's clock minus ours, learnt from the Date header of its answers and added to the
+/// oauth_timestamp of later requests. Pure: the times come with each answer.
+class clock_offset {
+ public:
+  /// One answer's facts: the wall time its request was sent and its answer received, and the
+  /// server's Date (if it sent a valid one). rejected_timestamp: the answer was HERE's 401204.
+  /// The server stamped its Date somewhere between sending and receiving, so the midpoint is
+  /// compared with it. Date has a resolution of one second: a measurement is adopted when it
+  /// differs from the known offset by 5 s or more, or always right after a 401204. Returns whether
+  /// the offset changed.
+  bool learn(wall_time sent, wall_time received, std::optional<wall_time> server_date,
+             bool rejected_timestamp);
+
+  std::chrono::seconds value() const noexcept { return value_; }
+
+  /// Below this a measured difference is noise (Date's resolution is a second).
+  static constexpr std::chrono::seconds noise{5};
+
+ private:
+  std::chrono::seconds value_{0};
+};
+
+}  // namespace here::oauth::detail
