@@ -94,11 +94,15 @@ credentials parse_credentials(std::string_view text, std::string_view source_nam
     }
     fail(error::credentials_malformed, source_name, parsed.error->line, std::move(key), message);
   }
-  // Later duplicates win, as in java.util.Properties.
+  // Later duplicates win, as in java.util.Properties. Every entry of a HERE key is checked for
+  // control characters, the overridden ones too: a NUL anywhere among them is a damaged file, and
+  // the first one in file order is the one reported.
   std::map<std::string_view, const detail::property*> known;
   for (const auto& entry : parsed.entries) {
     if (!is_known_key(entry.key))
       continue;
+    if (std::string problem = detail::control_character_problem(entry.value); !problem.empty())
+      fail(error::credentials_malformed, source_name, entry.line, entry.key, problem);
     known[entry.key] = &entry;
   }
   auto require = [&](std::string_view key) -> const detail::property& {

@@ -7,6 +7,8 @@
 
 #include <here/oauth/error.hpp>
 
+#include "credentials/credential_values.hpp"
+
 namespace here::oauth {
 namespace {
 
@@ -16,11 +18,25 @@ const char* env(const char* name) {
   return value != nullptr && *value != '\0' ? value : nullptr;
 }
 
+// A credential's variable. A value that holds a control character (a CR from a file written on
+// Windows, a pasted newline, a tab) is refused rather than signed with: the message names the
+// variable and the character, never the value. (A NUL cannot reach us: it ends the C string.)
+const char* credential_env(const char* name) {
+  const char* value = env(name);
+  if (value == nullptr)
+    return nullptr;
+  if (std::string problem = detail::control_character_problem(value); !problem.empty()) {
+    throw credentials_error(error::credentials_malformed,
+                            std::string("environment: ") + name + ": " + problem, {}, 0, name);
+  }
+  return value;
+}
+
 }  // namespace
 
 credentials credentials_from_environment() {
-  const char* id = env("HERE_ACCESS_KEY_ID");
-  const char* secret = env("HERE_ACCESS_KEY_SECRET");
+  const char* id = credential_env("HERE_ACCESS_KEY_ID");
+  const char* secret = credential_env("HERE_ACCESS_KEY_SECRET");
   if (id == nullptr && secret == nullptr) {
     throw credentials_error(
         error::credentials_not_found,
@@ -35,7 +51,7 @@ credentials credentials_from_environment() {
   result.source = "environment";
   result.access_key_id = id;
   result.access_key_secret = secret_string(std::string_view(secret));
-  if (const char* url = env("HERE_TOKEN_ENDPOINT_URL")) {
+  if (const char* url = credential_env("HERE_TOKEN_ENDPOINT_URL")) {
     if (std::string problem = check_endpoint_url(url); !problem.empty()) {
       throw credentials_error(error::invalid_endpoint_url,
                               "environment: HERE_TOKEN_ENDPOINT_URL is invalid: " + problem, {}, 0,
@@ -43,9 +59,9 @@ credentials credentials_from_environment() {
     }
     result.token_endpoint_url = url;
   }
-  if (const char* user = env("HERE_USER_ID"))
+  if (const char* user = credential_env("HERE_USER_ID"))
     result.user_id = user;
-  if (const char* client = env("HERE_CLIENT_ID"))
+  if (const char* client = credential_env("HERE_CLIENT_ID"))
     result.client_id = client;
   return result;
 }

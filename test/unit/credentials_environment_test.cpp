@@ -226,5 +226,53 @@ TEST_F(CredentialsEnvironment, OnlyFilesAreRemembered) {
   EXPECT_EQ(c.file_version.size, fs::file_size(file));
 }
 
+TEST_F(CredentialsEnvironment, ControlCharactersInAVariableAreMalformed) {
+  // A NUL cannot be in an environment variable (it ends the C string); the other control
+  // characters can, e.g. the CR of a value read from a file written on Windows.
+  const char* names[] = {"HERE_ACCESS_KEY_ID", "HERE_ACCESS_KEY_SECRET", "HERE_TOKEN_ENDPOINT_URL",
+                         "HERE_USER_ID", "HERE_CLIENT_ID"};
+  const std::pair<std::string, std::string> bad[] = {{"\r", "CR, 0x0D"},    {"\n", "LF, 0x0A"},
+                                                     {"\t", "tab, 0x09"},   {"\x01", "SOH, 0x01"},
+                                                     {"\x1B", "ESC, 0x1B"}, {"\x7F", "DEL, 0x7F"}};
+  for (const char* name : names) {
+    for (const auto& [ch, description] : bad) {
+      SCOPED_TRACE(std::string(name) + " with " + description);
+      set("HERE_ACCESS_KEY_ID", "id");
+      set("HERE_ACCESS_KEY_SECRET", "Distinctive~Secret");
+      const std::string value = std::string(name) == "HERE_TOKEN_ENDPOINT_URL"
+                                    ? "https://h.example/token" + ch
+                                    : "Distinctive~Value" + ch + "tail";
+      set(name, value);
+      credentials_error e = expect_error([] { credentials_from_environment(); });
+      EXPECT_EQ(e.code(), make_error_code(error::credentials_malformed));
+      EXPECT_EQ(e.key(), name);
+      EXPECT_EQ(e.file(), fs::path());
+      const std::string what = e.what();
+      EXPECT_TRUE(contains(what, std::string("environment: ") + name)) << what;
+      EXPECT_TRUE(contains(what, description)) << what;
+      EXPECT_FALSE(contains(what, "Distinctive~")) << what;
+      EXPECT_FALSE(contains(what, "tail")) << what;
+      unsetenv(name);
+    }
+  }
+}
+
+TEST_F(CredentialsEnvironment, AMalformedVariableStopsTheChain) {
+  set("HERE_ACCESS_KEY_ID", "id");
+  set("HERE_ACCESS_KEY_SECRET", "secret\r");
+  home_file("here.access.key.id=from-home\nhere.access.key.secret=s");
+  credentials_error e = expect_error([] { default_credentials(); });
+  EXPECT_EQ(e.code(), make_error_code(error::credentials_malformed));
+  EXPECT_EQ(e.key(), "HERE_ACCESS_KEY_SECRET");
+}
+
+TEST_F(CredentialsEnvironment, PathVariablesAreNotCredentials) {
+  // HERE_CREDENTIALS_FILE and HOME are paths: no control-character rule applies to them (the
+  // file's absence is the error here).
+  set("HERE_CREDENTIALS_FILE", (other_.path() / "odd\tname.properties").string());
+  credentials_error e = expect_error([] { default_credentials(); });
+  EXPECT_EQ(e.code(), make_error_code(error::credentials_file_unreadable));
+}
+
 }  // namespace
 }  // namespace here::oauth

@@ -105,10 +105,12 @@ TEST(ParseCredentials, SecretWithEqualsAndColonIsKeptWhole) {
 }
 
 TEST(ParseCredentials, EscapesInTheSecret) {
+  // (\t, \n, \r and \f work too, but give control characters, which no HERE credential holds:
+  // CredentialValues.EveryControlCharacterRawOrEscapedIsRefused.)
   credentials c = parse_credentials(
-      "here.access.key.id = id\nhere.access.key.secret = \\ a\\tb\\=c\\:d\\\\e\\uD83D\\uDE00\\ \n",
+      "here.access.key.id = id\nhere.access.key.secret = \\ a\\qb\\=c\\:d\\\\e\\uD83D\\uDE00\\ \n",
       "f");
-  EXPECT_EQ(c.access_key_secret.reveal(), " a\tb=c:d\\e\xF0\x9F\x98\x80 ");
+  EXPECT_EQ(c.access_key_secret.reveal(), " aqb=c:d\\e\xF0\x9F\x98\x80 ");
 }
 
 TEST(ParseCredentials, TrailingBlanksOfAPastedSecretAreDropped) {

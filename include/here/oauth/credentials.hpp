@@ -81,13 +81,15 @@ credentials load_credentials(const std::filesystem::path& file, boost::system::e
                              std::string& diagnostic);
 credentials load_credentials(const std::filesystem::path& file, boost::system::error_code& ec);
 
-/// Parses the text of a credentials.properties file; source_name is used in messages.
+/// Parses the text of a credentials.properties file; source_name is used in messages. A value of a
+/// HERE key holding a control character (NUL, CR, LF, tab…) is credentials_malformed.
 credentials parse_credentials(std::string_view text, std::string_view source_name);
 
 /// Credentials from HERE_ACCESS_KEY_ID, HERE_ACCESS_KEY_SECRET and optionally
 /// HERE_TOKEN_ENDPOINT_URL, HERE_USER_ID, HERE_CLIENT_ID. Throws
 /// credentials_error with error::credentials_not_found when neither key variable is set,
-/// credentials_missing when only one is.
+/// credentials_missing when only one is, credentials_malformed when a value holds a control
+/// character.
 credentials credentials_from_environment();
 
 /// The environment, then the file named by HERE_CREDENTIALS_FILE, then
