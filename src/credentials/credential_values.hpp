@@ -10,13 +10,15 @@ namespace here::oauth::detail {
 inline constexpr std::string_view key_access_key_id = "here.access.key.id";
 inline constexpr std::string_view key_access_key_secret = "here.access.key.secret";
 inline constexpr std::string_view key_endpoint_url = "here.token.endpoint.url";
+inline constexpr std::string_view key_token_scope = "here.token.scope";
 inline constexpr std::string_view key_user_id = "here.user.id";
 inline constexpr std::string_view key_client_id = "here.client.id";
 
 inline constexpr std::string_view known_keys[] = {key_access_key_id, key_access_key_secret,
-                                                  key_endpoint_url, key_user_id, key_client_id};
+                                                  key_endpoint_url,  key_token_scope,
+                                                  key_user_id,       key_client_id};
 
-/// True for the five keys the SDK reads; only these are ever named in a message (an unknown "key"
+/// True for the six keys the SDK reads; only these are ever named in a message (an unknown "key"
 /// may be a pasted secret).
 inline bool is_known_key(std::string_view key) noexcept {
   for (std::string_view known : known_keys) {
@@ -26,7 +28,7 @@ inline bool is_known_key(std::string_view key) noexcept {
   return false;
 }
 
-/// No HERE credential (key id, secret, endpoint URL, user or client id) holds a C0 control
+/// No HERE credential (key id, secret, scope, endpoint URL, user or client id) holds a C0 control
 /// character or DEL: HERE's secrets are printable ASCII. One inside a value is a damaged file or
 /// variable (a NUL from a bad editor or copy, a CR from a Windows file, a tab or newline pasted
 /// along or written as \t, \n), and would otherwise be signed as part of the secret and end in a

@@ -22,6 +22,7 @@ using detail::key_access_key_id;
 using detail::key_access_key_secret;
 using detail::key_client_id;
 using detail::key_endpoint_url;
+using detail::key_token_scope;
 using detail::key_user_id;
 
 std::string where(std::string_view source, unsigned line) {
@@ -128,6 +129,8 @@ credentials parse_credentials(std::string_view text, std::string_view source_nam
     }
     result.token_endpoint_url = entry.value;
   }
+  if (auto it = known.find(key_token_scope); it != known.end())
+    result.scope = it->second->value;
   if (auto it = known.find(key_user_id); it != known.end())
     result.user_id = it->second->value;
   if (auto it = known.find(key_client_id); it != known.end())

@@ -59,6 +59,8 @@ credentials credentials_from_environment() {
     }
     result.token_endpoint_url = url;
   }
+  if (const char* scope = credential_env("HERE_TOKEN_SCOPE"))
+    result.scope = scope;
   if (const char* user = credential_env("HERE_USER_ID"))
     result.user_id = user;
   if (const char* client = credential_env("HERE_CLIENT_ID"))

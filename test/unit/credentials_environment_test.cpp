@@ -34,13 +34,9 @@ credentials_error expect_error(F&& f) {
 // everything back afterwards.
 class CredentialsEnvironment : public ::testing::Test {
  protected:
-  static constexpr const char* variables[] = {"HERE_ACCESS_KEY_ID",
-                                              "HERE_ACCESS_KEY_SECRET",
-                                              "HERE_TOKEN_ENDPOINT_URL",
-                                              "HERE_USER_ID",
-                                              "HERE_CLIENT_ID",
-                                              "HERE_CREDENTIALS_FILE",
-                                              "HOME"};
+  static constexpr const char* variables[] = {
+      "HERE_ACCESS_KEY_ID", "HERE_ACCESS_KEY_SECRET", "HERE_TOKEN_ENDPOINT_URL", "HERE_USER_ID",
+      "HERE_CLIENT_ID",     "HERE_TOKEN_SCOPE",       "HERE_CREDENTIALS_FILE",   "HOME"};
 
   void SetUp() override {
     for (const char* name : variables) {
@@ -214,6 +210,16 @@ TEST_F(CredentialsEnvironment, HomeDotHereFolderWithoutTheFileIsNotFound) {
   EXPECT_EQ(e.code(), make_error_code(error::credentials_not_found));
 }
 
+TEST_F(CredentialsEnvironment, ScopeVariableGivesTheDefaultScope) {
+  set("HERE_ACCESS_KEY_ID", "id");
+  set("HERE_ACCESS_KEY_SECRET", "s");
+  EXPECT_EQ(credentials_from_environment().scope, "");
+  set("HERE_TOKEN_SCOPE", "hrn:here:authorization::org1:project/p1");
+  EXPECT_EQ(credentials_from_environment().scope, "hrn:here:authorization::org1:project/p1");
+  set("HERE_TOKEN_SCOPE", "");  // empty counts as unset
+  EXPECT_EQ(credentials_from_environment().scope, "");
+}
+
 TEST_F(CredentialsEnvironment, OnlyFilesAreRemembered) {
   set("HERE_ACCESS_KEY_ID", "id");
   set("HERE_ACCESS_KEY_SECRET", "s");
@@ -230,7 +236,7 @@ TEST_F(CredentialsEnvironment, ControlCharactersInAVariableAreMalformed) {
   // A NUL cannot be in an environment variable (it ends the C string); the other control
   // characters can, e.g. the CR of a value read from a file written on Windows.
   const char* names[] = {"HERE_ACCESS_KEY_ID", "HERE_ACCESS_KEY_SECRET", "HERE_TOKEN_ENDPOINT_URL",
-                         "HERE_USER_ID", "HERE_CLIENT_ID"};
+                         "HERE_TOKEN_SCOPE",   "HERE_USER_ID",           "HERE_CLIENT_ID"};
   const std::pair<std::string, std::string> bad[] = {{"\r", "CR, 0x0D"},    {"\n", "LF, 0x0A"},
                                                      {"\t", "tab, 0x09"},   {"\x01", "SOH, 0x01"},
                                                      {"\x1B", "ESC, 0x1B"}, {"\x7F", "DEL, 0x7F"}};

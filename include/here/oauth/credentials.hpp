@@ -41,6 +41,8 @@ struct credentials {
   std::string token_endpoint_url{default_token_endpoint};  ///< here.token.endpoint.url
   std::string user_id;                                     ///< here.user.id (informational)
   std::string client_id;                                   ///< here.client.id (informational)
+  /// here.token.scope: the scope asked for when request_options::scope is empty (the option wins).
+  std::string scope;
   std::string source;  ///< where these were loaded from, for messages
   /// The file these were loaded from, made absolute; empty for the environment and for credentials
   /// parsed or built in code. A token_provider re-reads it when it changes (key rotation).
@@ -70,7 +72,7 @@ class credentials_error : public boost::system::system_error {
 
 /// Reads HERE's credentials.properties (Java .properties syntax). Keys here.access.key.id and
 /// here.access.key.secret are required; here.token.endpoint.url defaults to HERE's endpoint;
-/// unknown keys are ignored. Only a regular file (or a symbolic link
+/// here.token.scope is optional; unknown keys are ignored. Only a regular file (or a symbolic link
 /// to one) is read: a FIFO, socket, device or directory is refused without blocking. Sets file and
 /// file_version. Throws credentials_error.
 credentials load_credentials(const std::filesystem::path& file);
@@ -86,7 +88,7 @@ credentials load_credentials(const std::filesystem::path& file, boost::system::e
 credentials parse_credentials(std::string_view text, std::string_view source_name);
 
 /// Credentials from HERE_ACCESS_KEY_ID, HERE_ACCESS_KEY_SECRET and optionally
-/// HERE_TOKEN_ENDPOINT_URL, HERE_USER_ID, HERE_CLIENT_ID. Throws
+/// HERE_TOKEN_ENDPOINT_URL, HERE_TOKEN_SCOPE, HERE_USER_ID, HERE_CLIENT_ID. Throws
 /// credentials_error with error::credentials_not_found when neither key variable is set,
 /// credentials_missing when only one is, credentials_malformed when a value holds a control
 /// character.
