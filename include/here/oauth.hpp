@@ -2,6 +2,7 @@
 
 // Umbrella header of here-oauth-cpp. Includes no Beast, OpenSSL or Boost.JSON header.
 #include <here/oauth/access_token.hpp>
+#include <here/oauth/blocking_token_provider.hpp>
 #include <here/oauth/credentials.hpp>
 #include <here/oauth/error.hpp>
 #include <here/oauth/fetch_token.hpp>
