@@ -202,6 +202,19 @@ TEST(CredentialsFile, AReadErrorIsReportedWithItsCause) {
   EXPECT_TRUE(contains(e.what(), "Is a directory")) << e.what();
 }
 
+TEST(CredentialsFile, ARegularFileThatCannotBeReadIsUnreadable) {
+  // /proc/self/mem is a regular file whose read at offset 0 fails (EIO), for root too: the
+  // unreadable-file path that chmod 000 cannot show when the tests run as root.
+  const fs::path mem = "/proc/self/mem";
+  if (!fs::is_regular_file(mem))
+    GTEST_SKIP() << "no " << mem;
+  credentials_error e = expect_credentials_error([&] { load_credentials(mem); });
+  EXPECT_EQ(e.code(), make_error_code(error::credentials_file_unreadable));
+  EXPECT_EQ(e.file(), mem);
+  EXPECT_TRUE(contains(e.what(), "cannot read credentials file '/proc/self/mem'")) << e.what();
+  EXPECT_TRUE(contains(e.what(), "Input/output error")) << e.what();
+}
+
 TEST(CredentialsFile, ExactlyOneMebibyteIsTheLimit) {
   temp_dir dir;
   const fs::path at_limit = dir.write("at", std::string(detail::max_credentials_file_bytes, '#'));
