@@ -18,7 +18,7 @@ constexpr std::string_view secret_key = "here.access.key.secret";
 
 bool known_key(std::string_view key) {
   return key == "here.access.key.id" || key == secret_key || key == "here.token.endpoint.url" ||
-         key == "here.user.id" || key == "here.client.id";
+         key == "here.user.id" || key == "here.client.id" || key == "here.token.scope";
 }
 
 // Messages are built from fixed English texts, HERE's key names, line numbers and the source name.
