@@ -18,7 +18,6 @@
 #include "signature_verifier.hpp"
 
 namespace here::oauth::test_support {
-using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 std::string random_bytes(std::size_t count) {
