@@ -28,8 +28,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "signing/signer.hpp"
 #include <here/oauth/version.hpp>
+#include "common/percent_encoding.hpp"
 
 #include "local_token_server.hpp"
 
