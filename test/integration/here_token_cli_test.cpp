@@ -4,12 +4,6 @@
 // built.
 #ifdef HERE_TOKEN_CLI_PATH
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -17,9 +11,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -28,144 +20,16 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "signing/signer.hpp"
 #include <here/oauth/version.hpp>
 
+#include "here_token_cli_runner.hpp"
 #include "local_token_server.hpp"
-
-#include "temp_dir.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace here_token_cli_test;
 using here::oauth::test_support::fault;
-using here::oauth::test_support::local_token_server;
 using here::oauth::test_support::scripted_reply;
-using here::oauth::test_support::server_options;
-using here::oauth::test_support::temp_dir;
-
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct cli_run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  std::vector<std::string> err_lines() const {
-    std::vector<std::string> lines;
-    std::istringstream in(err);
-    for (std::string line; std::getline(in, line);)
-      lines.push_back(line);
-    return lines;
-  }
-};
-
-/// Runs here-token with args in a controlled environment: only PATH, HOME (an empty directory,
-/// so no ~/.here/credentials.properties is found) and env. No HERE_* or proxy variable of the
-/// test's own environment leaks in.
-cli_run run_cli(const std::vector<std::string>& args,
-                const std::map<std::string, std::string>& env = {}) {
-  temp_dir io_dir;
-  const fs::path out_file = io_dir.path() / "stdout";
-  const fs::path err_file = io_dir.path() / "stderr";
-  const fs::path home = io_dir.path() / "home";
-  fs::create_directory(home);
-
-  std::vector<std::string> argv_strings{HERE_TOKEN_CLI_PATH};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<std::string> env_strings{"PATH=/usr/bin:/bin", "HOME=" + home.string()};
-  for (const auto& [name, value] : env)
-    env_strings.push_back(name + "=" + value);
-  std::vector<char*> argv;
-  for (auto& s : argv_strings)
-    argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (auto& s : env_strings)
-    envp.push_back(s.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    ADD_FAILURE() << "cannot start " << argv[0] << ": " << std::strerror(spawned)
-                  << " (build the here-token target)";
-    return {};
-  }
-
-  // Every run ends by itself (the CLI has its own deadline); this guard only keeps a broken
-  // binary from hanging the suite.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  int status = 0;
-  while (true) {
-    const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid)
-      break;
-    if (std::chrono::steady_clock::now() > give_up) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      ADD_FAILURE() << "here-token did not finish within 60 s";
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  cli_run run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.out = read_file(out_file);
-  run.err = read_file(err_file);
-  return run;
-}
-
-/// A token server and a credentials file for it.
-struct cli_fixture : ::testing::Test {
-  local_token_server server;
-  temp_dir dir;
-  fs::path credentials_file = dir.path() / "credentials.properties";
-  std::string ca = server.ca_file().string();
-
-  cli_fixture() { server.write_credentials_file(credentials_file); }
-
-  std::vector<std::string> with_credentials(std::vector<std::string> more = {}) const {
-    std::vector<std::string> args{"--credentials", credentials_file.string(), "--ca-file", ca};
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
-  }
-
-  std::string secret() const {
-    return std::string(server.credentials().access_key_secret.reveal());
-  }
-
-  bool issued(const std::string& token) const {
-    const auto tokens = server.issued_tokens();
-    return std::find(tokens.begin(), tokens.end(), token) != tokens.end();
-  }
-};
-
-/// One line on stderr that mentions every expected text and not the secret (when there is one).
-void expect_one_error_line(const cli_run& run, const std::vector<std::string>& expected,
-                           const std::string& secret = {}) {
-  const auto lines = run.err_lines();
-  ASSERT_EQ(lines.size(), 1u) << "stderr:\n" << run.err;
-  EXPECT_TRUE(lines[0].starts_with("here-token: ")) << lines[0];
-  for (const auto& text : expected)
-    EXPECT_NE(lines[0].find(text), std::string::npos) << "'" << text << "' missing: " << lines[0];
-  if (!secret.empty()) {
-    EXPECT_EQ(run.err.find(secret), std::string::npos) << "the secret leaked: " << run.err;
-  }
-  EXPECT_EQ(run.out, "") << "nothing goes to stdout on failure";
-}
 
 TEST_F(cli_fixture, TokenFormatPrintsTheBareToken) {
   const cli_run run = run_cli(with_credentials());
@@ -385,87 +249,6 @@ TEST(here_token_cli, VersionPrintsOneLine) {
   EXPECT_EQ(run.out,
             std::string("here-token ") + HERE_OAUTH_VERSION_STRING + " (here-oauth-cpp)\n");
   EXPECT_EQ(run.err, "");
-}
-
-// Secret hygiene of the CLI (issue 7): every kind of failure the token endpoint can produce, run
-// through the real binary with --verbose (the most it ever prints). Neither stdout nor stderr may
-// hold the secret (raw or percent-encoded) or a whole token the server issued; the one success
-// (a clock skew corrected on the way) prints its token on stdout only.
-TEST(SecretHygieneCli, EveryFailureKindShowsNeitherTheSecretNorAWholeToken) {
-  struct cli_case {
-    std::string name;
-    scripted_reply reply;
-    int exit_code;
-    std::string timeout = "5";
-    std::chrono::seconds clock_shift{0};
-    bool echo_token = false;  // the reply's body quotes a token the server issued
-  };
-  using here::oauth::test_support::fault_reply;
-  using here::oauth::test_support::rate_limited_reply;
-  using here::oauth::test_support::status_reply;
-  const std::vector<cli_case> cases = {
-      {"500", status_reply(500), 5},
-      {"503", status_reply(503), 5},
-      {"502 html", status_reply(502, "<html><body>Bad gateway</body></html>"), 5},
-      {"429", rate_limited_reply(std::chrono::seconds(0)), 5},
-      {"malformed json", fault_reply(fault::malformed_json), 5},
-      {"non-json body", fault_reply(fault::non_json_body), 5},
-      {"missing fields", fault_reply(fault::missing_fields), 5},
-      {"oversized body", fault_reply(fault::oversized_body), 5},
-      {"close before response", fault_reply(fault::close_before_response), 5},
-      {"close mid response", fault_reply(fault::close_mid_response), 5},
-      {"hang", fault_reply(fault::hang), 5, "1"},
-      {"400 echoing a token", status_reply(400), 4, "5", std::chrono::seconds(0), true},
-      {"401", status_reply(401), 4},
-      {"403", status_reply(403), 4},
-      {"redirect", fault_reply(fault::redirect), 4},
-      {"clock skew of an hour, corrected", fault_reply(fault::none), 0, "5", std::chrono::hours(1)},
-  };
-
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.name);
-    server_options so;
-    so.token_size = 64;  // short enough for a quoted body to hold a whole one
-    so.clock_shift = c.clock_shift;
-    local_token_server server(so);
-    temp_dir dir;
-    const fs::path file = dir.path() / "credentials.properties";
-    server.write_credentials_file(file);
-    const std::vector<std::string> args{"--verbose", "--credentials",           file.string(),
-                                        "--ca-file", server.ca_file().string(), "--timeout",
-                                        c.timeout};
-
-    // A good answer first, so there is a token to look for.
-    const cli_run first = run_cli(args);
-    ASSERT_EQ(first.exit_code, 0) << first.err;
-    scripted_reply reply = c.reply;
-    if (c.echo_token) {
-      reply.body = R"({"access_token":")" + server.issued_tokens().front() +
-                   R"(","token_type":"bearer","expires_in":3600})";
-    }
-    for (int i = 0; i < 4; ++i)  // every attempt the CLI makes (retry.max_attempts)
-      server.push(reply);
-    const cli_run run = run_cli(args);
-    EXPECT_EQ(run.exit_code, c.exit_code) << run.err;
-
-    const std::string secret(server.credentials().access_key_secret.reveal());
-    std::vector<std::string> forbidden{secret, here::oauth::detail::percent_encode(secret)};
-    const auto tokens = server.issued_tokens();
-    forbidden.insert(forbidden.end(), tokens.begin(), tokens.end());
-    for (const auto& text : forbidden) {
-      EXPECT_EQ(first.err.find(text), std::string::npos) << first.err;
-      EXPECT_EQ(run.err.find(text), std::string::npos) << run.err;
-    }
-    if (run.exit_code == 0) {
-      ASSERT_FALSE(tokens.empty());
-      EXPECT_EQ(run.out, tokens.back() + "\n");
-    } else {
-      EXPECT_EQ(run.out, "");
-      const auto lines = run.err_lines();
-      ASSERT_FALSE(lines.empty());
-      EXPECT_TRUE(lines.back().starts_with("here-token: token request to ")) << lines.back();
-    }
-  }
 }
 
 }  // namespace

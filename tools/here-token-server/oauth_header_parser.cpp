@@ -4,7 +4,6 @@
 #include <cctype>
 
 namespace here::oauth::test_support {
-using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
 namespace {
 
 bool is_space(char c) {

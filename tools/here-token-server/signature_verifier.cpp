@@ -13,7 +13,7 @@
 #include "oauth_header_parser.hpp"
 
 namespace here::oauth::test_support {
-using namespace here::oauth::detail;  // the signer and percent-encoding live in src/
+using detail::percent_encode;  // src/common: the only code shared with the SDK
 namespace {
 
 std::string to_lower(std::string_view text) {

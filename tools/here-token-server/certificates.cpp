@@ -15,7 +15,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "local_token_server.hpp"
+#include "certificates.hpp"
 
 namespace here::oauth::test_support {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "signing/signer.hpp"
+#include "common/percent_encoding.hpp"  // the one thing shared with the SDK
 
 namespace here::oauth::test_support {
 using detail::parameter_list;  // internals of src/common

@@ -1,8 +1,8 @@
 #pragma once
 
 // The decisions of the local token server, without sockets: given what arrived and "now", which
-// answer HERE's token endpoint would give. Also the builders of HERE-shaped bodies and headers.
-// Not thread-safe: the server calls it under its lock.
+// answer HERE's token endpoint would give (the bodies come from here_answers.hpp). Not
+// thread-safe: the server calls it under its lock.
 
 #include <chrono>
 #include <cstddef>
@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+
+#include "here_answers.hpp"
 
 namespace here::oauth::test_support {
 
@@ -74,29 +76,5 @@ class token_endpoint {
   std::deque<remembered> nonce_order_;
   std::uint64_t serial_ = 0;
 };
-
-/// {"errorId":"ERROR-<uuid>","httpStatus":S,"errorCode":C,"message":M} (errorCode is a number).
-std::string here_error_body(unsigned http_status, std::string_view error_code,
-                            std::string_view message);
-/// The errorCode used for a bare status: 401300 for 401, 429002 for 429, 400200 for 400,
-/// otherwise status * 1000 (e.g. 503000).
-std::string default_error_code(unsigned http_status);
-/// The errorCode of a HERE-shaped JSON body ("401300"), or an empty string.
-std::string error_code_in(std::string_view json_body);
-/// A reason phrase-like message for a bare status.
-std::string default_error_message(unsigned http_status);
-/// {"access_token":T,"token_type":"bearer","expires_in":N} (+ "scope" when not empty).
-std::string token_response_body(std::string_view access_token, std::chrono::seconds expires_in,
-                                std::string_view scope = {});
-/// "ERROR-" followed by a random version-4 UUID.
-std::string make_error_id();
-/// A JWT-like token (header.payload.signature, base64url) of exactly `size` characters, unique
-/// thanks to `serial` and random bytes. Below about 48 characters it is random characters only.
-std::string make_access_token(std::size_t size, std::string_view key_id,
-                              std::chrono::system_clock::time_point issued_at,
-                              std::chrono::seconds lifetime, std::string_view scope,
-                              std::uint64_t serial);
-/// RFC 9110 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
-std::string format_http_date(std::chrono::system_clock::time_point when);
 
 }  // namespace here::oauth::test_support
