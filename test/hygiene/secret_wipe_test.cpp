@@ -251,6 +251,15 @@ class wipe_check : public ::testing::Test {
   }
 };
 
+// Makes the block at p observable: the compiler must assume the asm reads all memory through p,
+// so it keeps the allocation and the bytes written into it. Without this, clang removes the
+// control test's new[]/delete[] pair and the reserved string's allocation as unused (C++14
+// [expr.new] lets a compiler omit a new-expression's call to a replaceable operator new, even a
+// replaced one, and clang does so at -O1 and above), and the detector sees no block at all.
+void keep(const void* p) {
+  asm volatile("" : : "r"(p) : "memory");
+}
+
 // Writes a credentials file with POSIX calls from a stack buffer: no heap copy of the secret in
 // the test itself.
 fs::path write_credentials_file(const fs::path& dir, std::string_view endpoint) {
@@ -274,6 +283,7 @@ TEST_F(wipe_check, TheDetectorSeesAnUnwipedCopy) {
   {
     char* copy = new char[secret_size + 10];
     std::memcpy(copy + 5, secret_text, secret_size);
+    keep(copy);
     delete[] copy;
   }
   {
@@ -281,6 +291,7 @@ TEST_F(wipe_check, TheDetectorSeesAnUnwipedCopy) {
     std::string half;
     half.reserve(100);  // one heap block, not the small-string buffer
     half.append(the_secret.substr(secret_size / 2));
+    keep(half.data());
   }
   EXPECT_EQ(disarm(), 2u) << describe();
   EXPECT_GT(blocks_scanned.load(), 0u);
