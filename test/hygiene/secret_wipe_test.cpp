@@ -106,19 +106,28 @@ void* allocate(std::size_t size, std::size_t align = header_size) noexcept {
   return block;
 }
 
-std::size_t block_size(void* block, std::size_t align = header_size) noexcept {
+// What malloc returned for a block: its header precedes it. The empty asm hides where the
+// pointer came from: once GCC (12, -O3) has inlined the replaced operator new and delete into a
+// caller, it sees only the caller's object, and reports reading the header in front of it as
+// -Warray-bounds and giving it to free() as -Wmismatched-new-delete.
+unsigned char* start_of(void* block, std::size_t align) noexcept {
   const std::size_t header = align > header_size ? align : header_size;
+  auto* p = static_cast<unsigned char*>(block);
+  asm("" : "+r"(p));
+  return p - header;
+}
+
+std::size_t block_size(void* block, std::size_t align = header_size) noexcept {
   std::size_t size = 0;
-  std::memcpy(&size, static_cast<unsigned char*>(block) - header, sizeof size);
+  std::memcpy(&size, start_of(block, align), sizeof size);
   return size;
 }
 
 void release(void* block, std::size_t align = header_size) noexcept {
   if (block == nullptr)
     return;
-  const std::size_t header = align > header_size ? align : header_size;
   scan(block, block_size(block, align));
-  std::free(static_cast<unsigned char*>(block) - header);
+  std::free(start_of(block, align));
 }
 
 // OpenSSL's allocator: the same blocks.
