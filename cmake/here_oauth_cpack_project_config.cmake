@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CPACK_PROJECT_CONFIG_FILE: read by cpack for each generator. Debian packages need Debian's
 # layout (the multiarch library directory under /usr, a copyright file and changelog in each
 # package); from a build tree configured without it, cpack -G DEB would make packages that lintian

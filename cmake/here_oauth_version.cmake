@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # here/oauth/version.hpp, generated from project(VERSION) into the build tree: the version is
 # written in one place only. The header is found through here_oauth's include directories (the
 # build tree's while building, the installed include/ after cmake --install), so
