@@ -325,7 +325,7 @@ token_http_request make_token_request(const endpoint& ep, const request_signer& 
                                       const request_options& options,
                                       std::chrono::seconds clock_offset) {
   const parameter_list params = token_request_parameters(options);
-  const signed_request signature = signer.sign("POST", ep.url, params, clock_offset);
+  const signed_request signature = signer.sign("POST", ep, params, clock_offset);
 
   token_http_request request{http::verb::post, ep.target, 11};
   request.set(http::field::host, ep.host_header);
