@@ -5,6 +5,7 @@
 #include <here/oauth/credentials.hpp>
 #include <here/oauth/error.hpp>
 #include <here/oauth/fetch_token.hpp>
+#include <here/oauth/http_transport.hpp>
 #include <here/oauth/provider_options.hpp>
 #include <here/oauth/request_options.hpp>
 #include <here/oauth/secret_string.hpp>

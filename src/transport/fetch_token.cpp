@@ -17,7 +17,7 @@ void async_fetch(std::shared_ptr<token_client> client, asio::any_io_executor ex,
                  std::chrono::seconds clock_offset, fetch_handler handler,
                  boost::system::error_code init_error, error_details init_details) {
   if (client && !init_error) {
-    start_fetch(std::move(client), std::move(ex), clock_offset, std::move(handler));
+    start_https_fetch(std::move(client), std::move(ex), clock_offset, std::move(handler));
     return;
   }
   if (!init_error) {

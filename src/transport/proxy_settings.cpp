@@ -15,8 +15,8 @@
 
 #include <openssl/evp.h>
 
-#include "credentials/endpoint.hpp"
 #include "common/wipe.hpp"
+#include "credentials/endpoint.hpp"
 
 namespace here::oauth::detail {
 namespace {
