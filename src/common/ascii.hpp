@@ -19,6 +19,11 @@ constexpr bool is_ascii_digit(char c) noexcept {
   return c >= '0' && c <= '9';
 }
 
+/// Visible ASCII (RFC 5234 VCHAR, 0x21-0x7E): printable and not white space.
+constexpr bool is_ascii_visible(char c) noexcept {
+  return c > ' ' && c < 0x7F;
+}
+
 /// Control characters (0x00-0x1F, 0x7F): never allowed in a header value or a host name.
 constexpr bool is_ascii_control(char c) noexcept {
   const auto u = static_cast<unsigned char>(c);

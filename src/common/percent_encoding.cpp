@@ -75,7 +75,7 @@ std::optional<std::uint16_t> parse_port(std::string_view port) {
     return std::nullopt;
   std::uint32_t value = 0;
   for (char c : port) {
-    if (c < '0' || c > '9')
+    if (!is_ascii_digit(c))
       return std::nullopt;
     value = value * 10 + static_cast<std::uint32_t>(c - '0');
     if (value > 65535)

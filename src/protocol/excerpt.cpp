@@ -1,5 +1,7 @@
 #include "protocol/excerpt.hpp"
 
+#include "common/ascii.hpp"
+
 namespace here::oauth::detail {
 
 std::string sanitize_excerpt(std::string_view text, std::size_t max_chars, bool drop_markup) {
@@ -20,7 +22,7 @@ std::string sanitize_excerpt(std::string_view text, std::size_t max_chars, bool 
       in_tag = true;
       continue;
     }
-    if (c <= 0x20 || c >= 0x7F) {
+    if (!is_ascii_visible(static_cast<char>(c))) {
       // Control characters, white space and non-ASCII bytes: one space.
       pending_space = true;
       continue;

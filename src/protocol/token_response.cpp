@@ -129,7 +129,7 @@ std::optional<std::chrono::seconds> required_lifetime(const json::object& object
 /// or other control characters must never get through.
 bool is_header_safe_token(std::string_view s) noexcept {
   for (char c : s) {
-    if (c <= 0x20 || c >= 0x7F)
+    if (!is_ascii_visible(c))
       return false;
   }
   return true;
