@@ -1,4 +1,4 @@
-#include "transport/fetch_completion.hpp"
+#include "transport/fetch_operation.hpp"
 
 #include <boost/asio/append.hpp>
 #include <boost/asio/associated_executor.hpp>

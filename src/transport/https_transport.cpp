@@ -16,7 +16,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "protocol/token_request.hpp"
-#include "transport/fetch_completion.hpp"
+#include "transport/fetch_operation.hpp"
 #include "transport/http_exchange.hpp"
 #include "transport/proxy_tunnel.hpp"
 #include "transport/tls_session.hpp"
@@ -38,40 +38,24 @@ constexpr std::chrono::milliseconds shutdown_grace{1000};
 
 enum class phase { resolving, connecting, proxy_handshake, tls_handshake, writing, reading };
 
-class https_fetch : public std::enable_shared_from_this<https_fetch> {
+class https_fetch : public fetch_operation<https_fetch> {
  public:
   https_fetch(std::shared_ptr<token_client> client, asio::any_io_executor ex,
               std::chrono::seconds clock_offset, fetch_handler handler)
-      : client_(std::move(client)),
+      : fetch_operation(ex, client->options().request_timeout, std::move(handler)),
+        client_(std::move(client)),
         options_(client_->options()),
-        strand_(asio::make_strand(ex)),
         resolver_(strand_),
         socket_(strand_),
-        timer_(strand_),
-        clock_offset_(clock_offset),
-        deadline_(steady_clock::now() + options_.request_timeout),
-        caller_(std::move(ex), std::move(handler)) {}
-
-  /// Called once, in the initiating call: hooks up cancellation, then queues the first step.
-  void start() {
-    caller_.on_cancellation(strand_, [weak = weak_from_this()] {
-      if (auto self = weak.lock())
-        self->abort(asio::error::operation_aborted);
-    });
-    asio::post(strand_, [self = shared_from_this()] { self->begin(); });
-  }
+        clock_offset_(clock_offset) {}
 
  private:
+  friend class fetch_operation<https_fetch>;
+
   // ---- phases -----------------------------------------------------------------------------
 
+  /// On the strand, with the deadline armed.
   void begin() {
-    if (caller_.done())
-      return;
-    timer_.expires_at(deadline_);
-    timer_.async_wait([self = shared_from_this()](error_code ec) {
-      if (!ec)
-        self->abort(error::timeout);
-    });
     const auto& proxy = client_->proxy();
     const std::string& host = proxy ? proxy->host : client_->target().host;
     const std::uint16_t port = proxy ? proxy->port : client_->target().port;
@@ -244,12 +228,6 @@ class https_fetch : public std::enable_shared_from_this<https_fetch> {
     fail(reason, (reason == error::timeout ? "timed out " : "cancelled while ") + what);
   }
 
-  void fail(error_code ec, std::string message) {
-    error_details details;
-    details.message = std::move(message);
-    complete(ec, std::move(details));
-  }
-
   void complete(error_code ec, error_details details) {
     if (caller_.done())
       return;
@@ -263,7 +241,7 @@ class https_fetch : public std::enable_shared_from_this<https_fetch> {
     } else {
       close();
     }
-    caller_.complete(ec, std::move(details));
+    finish(ec, std::move(details));
   }
 
   void shut_down() {
@@ -290,14 +268,10 @@ class https_fetch : public std::enable_shared_from_this<https_fetch> {
   const request_options& options_;
   const std::string user_agent_ =
       options_.user_agent.empty() ? default_user_agent() : options_.user_agent;
-  asio::strand<asio::any_io_executor> strand_;
   tcp::resolver resolver_;
   tcp::socket socket_;
   std::optional<ssl::stream<tcp::socket&>> tls_;
-  asio::steady_timer timer_;
   std::chrono::seconds clock_offset_;
-  steady_clock::time_point deadline_;
-  fetch_completion caller_;
 
   phase phase_ = phase::resolving;
   std::vector<tcp::endpoint> tried_;

@@ -93,6 +93,12 @@ std::shared_ptr<token_client> make_token_client(const credentials& creds,
   }
 
   request_signer signer(creds.access_key_id, creds.access_key_secret);
+  if (options.transport) {
+    // A custom transport moves the bytes: no trust store to load, no proxy to choose.
+    return std::make_shared<token_client>(std::move(*target), std::move(signer), options, nullptr,
+                                          std::nullopt);
+  }
+
   proxy_choice proxy = select_proxy(options, target->https, target->host, target->port, env);
   if (!proxy.problem.empty())
     return fail(ec, details, error::invalid_option, proxy.problem);
