@@ -15,9 +15,9 @@
 
 namespace {
 
+using here::oauth::secret_string;
 using here::oauth::detail::parameter_list;
 using here::oauth::detail::request_signer;
-using here::oauth::secret_string;
 
 // Shaped like HERE's: a 20-character key id and an 86-character base64url secret.
 constexpr const char* key_id = "FTpnZ4vGw8sXn1Yq2dHk";
