@@ -7,6 +7,7 @@
 #include <here/oauth/error.hpp>
 #include <here/oauth/fetch_token.hpp>
 #include <here/oauth/file_token_store.hpp>
+#include <here/oauth/http_transport.hpp>
 #include <here/oauth/provider_options.hpp>
 #include <here/oauth/request_options.hpp>
 #include <here/oauth/secret_string.hpp>

@@ -11,6 +11,25 @@ constexpr char ascii_lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+constexpr char ascii_upper(char c) noexcept {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+constexpr bool is_ascii_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+
+/// Visible ASCII (RFC 5234 VCHAR, 0x21-0x7E): printable and not white space.
+constexpr bool is_ascii_visible(char c) noexcept {
+  return c > ' ' && c < 0x7F;
+}
+
+/// Control characters (0x00-0x1F, 0x7F): never allowed in a header value or a host name.
+constexpr bool is_ascii_control(char c) noexcept {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7F;
+}
+
 inline std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)

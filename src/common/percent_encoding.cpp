@@ -3,34 +3,17 @@
 #include "common/ascii.hpp"
 
 namespace here::oauth::detail {
-namespace {
-constexpr char hex_digits[] = "0123456789ABCDEF";
-
-constexpr bool is_unreserved(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-}  // namespace
 
 std::string percent_encode(std::string_view text) {
   std::string out;
-  detail::append_percent_encoded(out, text);
+  append_percent_encoded(out, text);
   return out;
 }
 
-
 void append_percent_encoded(std::string& out, std::string_view text) {
-  out.reserve(out.size() + text.size() * 3);
-  for (unsigned char c : text) {
-    if (is_unreserved(c)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex_digits[c >> 4]);
-      out.push_back(hex_digits[c & 0x0F]);
-    }
-  }
+  const std::size_t at = out.size();
+  out.resize(at + encoded_size(text));
+  encode_to(out.data() + at, text);
 }
 
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
@@ -92,7 +75,7 @@ std::optional<std::uint16_t> parse_port(std::string_view port) {
     return std::nullopt;
   std::uint32_t value = 0;
   for (char c : port) {
-    if (c < '0' || c > '9')
+    if (!is_ascii_digit(c))
       return std::nullopt;
     value = value * 10 + static_cast<std::uint32_t>(c - '0');
     if (value > 65535)

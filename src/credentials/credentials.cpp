@@ -4,14 +4,11 @@
 #include <map>
 #include <vector>
 
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
-
 #include <here/oauth/error.hpp>
 
-#include "common/percent_encoding.hpp"
 #include "common/wipe.hpp"
 #include "credentials/credential_values.hpp"
+#include "credentials/endpoint.hpp"
 #include "credentials/properties_parser.hpp"
 
 namespace here::oauth {
@@ -50,25 +47,10 @@ credentials_error::credentials_error(boost::system::error_code ec, const std::st
       key_(std::move(key)) {}
 
 std::string check_endpoint_url(std::string_view url) {
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed)
-    return "not an absolute URL";
-  const boost::urls::url_view& u = *parsed;
-  std::string scheme(u.scheme());
-  for (char& c : scheme)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme != "https" && scheme != "http")
-    return "scheme must be https (or http)";
-  if (u.encoded_host().empty())
-    return "URL has no host";
-  if (u.has_userinfo())
-    return "URL must not contain user information";
-  if (u.has_fragment())
-    return "URL must not contain a fragment";
-  if (u.has_port() && !detail::parse_port(u.port())) {
-    return "URL has an invalid port";
-  }
-  return {};
+  // The same parser that later takes the URL apart for the signer and the transport.
+  std::string problem;
+  detail::parse_endpoint(url, problem);
+  return problem;
 }
 
 credentials parse_credentials(std::string_view text, std::string_view source_name) {

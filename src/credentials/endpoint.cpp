@@ -3,10 +3,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
-#include <here/oauth/credentials.hpp>
-
 #include "common/ascii.hpp"
-#include "common/percent_encoding.hpp"
 
 namespace here::oauth::detail {
 
@@ -27,22 +24,42 @@ std::string endpoint::authority() const {
   return format_authority(host, port);
 }
 
-std::optional<endpoint> parse_endpoint(std::string_view url, std::string& problem) {
-  problem = check_endpoint_url(url);
-  if (!problem.empty())
+std::optional<endpoint> parse_endpoint(std::string_view url, std::string& problem,
+                                       url_rules rules) {
+  const bool strict = rules == url_rules::token_endpoint;
+  problem.clear();
+  auto fail = [&problem](const char* why) -> std::optional<endpoint> {
+    problem = why;
     return std::nullopt;
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed) {
-    problem = "not an absolute URL";
-    return std::nullopt;
-  }
+  };
+
+  // parse_uri, not parse_absolute_uri: a fragment is then reported as such (or ignored).
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed)
+    return fail("not an absolute URL");
   const boost::urls::url_view& u = *parsed;
 
   endpoint ep;
-  ep.url = std::string(url);
   const std::string scheme = ascii_lower(u.scheme());
+  if (scheme != "https" && scheme != "http")
+    return fail("scheme must be https (or http)");
   ep.https = scheme == "https";
+  if (!u.has_authority() || u.encoded_host().empty())
+    return fail("URL has no host");
+  if (strict && u.has_userinfo())
+    return fail("URL must not contain user information");
+  if (strict && u.has_fragment())
+    return fail("URL must not contain a fragment");
+
   const std::uint16_t default_port = ep.https ? 443 : 80;
+  ep.port = default_port;
+  if (u.has_port() && (strict || !u.port().empty())) {
+    // Not u.port_number(): Boost.URL 1.81 wraps ports above 65535 (":65979" would become 443).
+    const auto port = parse_port(u.port());
+    if (!port)
+      return fail("URL has an invalid port");
+    ep.port = *port;
+  }
 
   switch (u.host_type()) {
     case boost::urls::host_type::ipv4:
@@ -57,34 +74,29 @@ std::optional<endpoint> parse_endpoint(std::string_view url, std::string& proble
       ep.host = u.host_name();  // percent-decoded
       break;
     default:
-      problem = "unsupported host (IPvFuture)";
-      return std::nullopt;
+      if (strict)
+        return fail("unsupported host (IPvFuture)");
+      ep.host = std::string(u.encoded_host());
+      break;
   }
   ep.host = ascii_lower(ep.host);
-  if (ep.host.empty()) {
-    problem = "URL has no host";
-    return std::nullopt;
-  }
-  for (char c : ep.host) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
-      problem = "host contains control characters or spaces";
-      return std::nullopt;
+  if (strict) {
+    if (ep.host.empty())
+      return fail("URL has no host");
+    for (char c : ep.host) {
+      if (c == ' ' || is_ascii_control(c))
+        return fail("host contains control characters or spaces");
     }
-  }
-  ep.port = default_port;
-  if (u.has_port()) {
-    // Not u.port_number(): Boost.URL 1.81 wraps ports above 65535 (":65979" would become 443).
-    auto port = parse_port(u.port());
-    if (!port) {
-      problem = "URL has an invalid port";
-      return std::nullopt;
-    }
-    ep.port = *port;
   }
 
-  std::string_view path = u.encoded_path();
+  const std::string_view path = u.encoded_path();
   ep.target = path.empty() ? "/" : std::string(path);
   if (u.has_query()) {
+    // RFC 5849 §3.4.1.3.1: the query is application/x-www-form-urlencoded, so '+' is a space.
+    auto query = parse_form_parameters(u.encoded_query());
+    if (!query)
+      return fail("URL query has a malformed escape");
+    ep.query = std::move(*query);
     ep.target += '?';
     ep.target += u.encoded_query();
   }
@@ -92,6 +104,22 @@ std::optional<endpoint> parse_endpoint(std::string_view url, std::string& proble
   ep.host_header = u.host_type() == boost::urls::host_type::ipv6 ? "[" + ep.host + "]" : ep.host;
   if (ep.port != default_port)
     ep.host_header += ":" + std::to_string(ep.port);
+
+  // The host as written (still encoded, IPv6 in brackets), lower-cased; the port only when it is
+  // not the scheme's default.
+  const std::string_view encoded_host = u.encoded_host();
+  ep.base_string_uri.reserve(scheme.size() + 3 + encoded_host.size() + 6 + path.size() + 1);
+  ep.base_string_uri += scheme;
+  ep.base_string_uri += "://";
+  for (char c : encoded_host)
+    ep.base_string_uri.push_back(ascii_lower(c));
+  if (ep.port != default_port) {
+    ep.base_string_uri += ':';
+    ep.base_string_uri += std::to_string(ep.port);
+  }
+  ep.base_string_uri += path.empty() ? std::string_view("/") : path;
+
+  ep.url = std::string(url);
   return ep;
 }
 

@@ -36,7 +36,7 @@ class cursor {
     value = 0;
     for (std::size_t i = 0; i < count; ++i) {
       char c = text_[pos_ + i];
-      if (c < '0' || c > '9')
+      if (!is_ascii_digit(c))
         return false;
       value = value * 10 + static_cast<unsigned>(c - '0');
     }

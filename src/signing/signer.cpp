@@ -2,24 +2,23 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <stdexcept>
-
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "common/ascii.hpp"
 #include "common/percent_encoding.hpp"
 #include "common/wipe.hpp"
 
 // Signing is on every token request, and bench/sign_bench holds it to 2 µs per header: the base
-// string is built from views in presized buffers, the endpoint URL's parse is kept per thread, and
-// HMAC-SHA256 runs on a digest context kept per thread (see docs/performance.md).
+// string is built from views in presized buffers with the table-driven encoder of
+// common/percent_encoding.hpp, the endpoint arrives parsed (parse_endpoint, once per token
+// client), and HMAC-SHA256 runs on a digest context kept per thread (see docs/performance.md).
 
 namespace here::oauth::detail {
 namespace {
@@ -48,136 +47,9 @@ class small_array {
   std::size_t size_;
 };
 
-// RFC 3986 percent-encoding (the rules of detail::append_percent_encoded), table-driven and into
-// presized buffers: the signer encodes every parameter twice (once alone, once inside the
-// normalized string), so this is its hottest loop.
-constexpr std::array<unsigned char, 256> encoded_width_table() {
-  std::array<unsigned char, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    t[static_cast<std::size_t>(c)] = unreserved ? 1 : 3;
-  }
-  return t;
-}
-constexpr std::array<unsigned char, 256> encoded_width = encoded_width_table();
-constexpr char hex_digits[] = "0123456789ABCDEF";
-
-std::size_t encoded_size(std::string_view text) noexcept {
-  std::size_t n = 0;
-  for (unsigned char c : text)
-    n += encoded_width[c];
-  return n;
-}
-
-// Writes the encoding of text at out (room for 3 * text.size() bytes) and returns its end.
-char* encode_to(char* out, std::string_view text) noexcept {
-  for (unsigned char c : text) {
-    if (encoded_width[c] == 1) {
-      *out++ = static_cast<char>(c);
-    } else {
-      *out++ = '%';
-      *out++ = hex_digits[c >> 4];
-      *out++ = hex_digits[c & 0x0F];
-    }
-  }
-  return out;
-}
-
 char* copy_to(char* out, std::string_view text) noexcept {
   std::memcpy(out, text.data(), text.size());
   return out + text.size();
-}
-
-// std::tolower, without a call for the bytes no locale changes (lower-case letters, digits, '.'
-// and '-': the usual host name).
-char lower_char(char ch) {
-  const auto c = static_cast<unsigned char>(ch);
-  if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')
-    return ch;
-  return static_cast<char>(std::tolower(c));
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = lower_char(c);
-  return out;
-}
-
-// An absolute URL; a fragment is allowed (it is never sent, and the base string URI drops it).
-boost::urls::url_view parse_url(std::string_view url) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed)
-    throw std::invalid_argument("signer: the endpoint is not an absolute URL");
-  return *parsed;
-}
-
-std::string base_string_uri(const boost::urls::url_view& u) {
-  std::string scheme = lower(u.scheme());
-  if (scheme != "http" && scheme != "https") {
-    throw std::invalid_argument("signer: the endpoint's scheme is not http or https");
-  }
-  if (!u.has_authority() || u.encoded_host().empty()) {
-    throw std::invalid_argument("signer: the endpoint has no host");
-  }
-  const std::string_view host = u.encoded_host();
-  const std::string_view path = u.encoded_path();
-  std::string out;
-  out.reserve(scheme.size() + 3 + host.size() + 6 + std::max<std::size_t>(path.size(), 1));
-  out += scheme;
-  out += "://";
-  for (char c : host)
-    out.push_back(lower_char(c));
-  if (u.has_port() && !u.port().empty()) {
-    const auto parsed_port = detail::parse_port(u.port());
-    if (!parsed_port)
-      throw std::invalid_argument("signer: the endpoint's port is out of range");
-    const unsigned port = *parsed_port;
-    const bool is_default = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
-    if (!is_default) {
-      out.push_back(':');
-      out += std::to_string(port);
-    }
-  }
-  out += path.empty() ? std::string_view("/") : path;
-  return out;
-}
-
-// What signing needs from the endpoint URL: its base string URI and its query's parameters.
-struct endpoint_parts {
-  std::string url;
-  std::string uri;
-  parameter_list query;
-};
-
-endpoint_parts parse_endpoint(std::string_view url) {
-  boost::urls::url_view u = parse_url(url);
-  endpoint_parts parts;
-  parts.uri = base_string_uri(u);
-  // RFC 5849 §3.4.1.3.1: the query is parsed as application/x-www-form-urlencoded, so '+' is a
-  // space; its parameters join the protocol and body parameters.
-  if (u.has_query()) {
-    auto query = detail::parse_form_parameters(u.encoded_query());
-    if (!query)
-      throw std::invalid_argument("signer: the endpoint's query has a malformed escape");
-    parts.query = std::move(*query);
-  }
-  parts.url = url;
-  return parts;
-}
-
-// A service signs for the same endpoint again and again: each thread keeps the last URL it
-// parsed. The parts are a pure function of the URL (which is no secret).
-const endpoint_parts& parts_of(std::string_view url) {
-  thread_local endpoint_parts last;
-  thread_local bool valid = false;
-  if (!valid || last.url != url) {
-    valid = false;
-    last = parse_endpoint(url);  // throws for a bad URL, leaving nothing cached
-    valid = true;
-  }
-  return last;
 }
 
 // RFC 5849 §3.4.1.3.2 over views: every name and value is encoded once into one buffer, the pairs
@@ -229,19 +101,17 @@ normalized_parameters normalize(const parameter_view* params, std::size_t count)
   return n;
 }
 
-// RFC 5849 §3.4.1.1 over views; params are the protocol and body parameters (decoded).
-std::string base_string(std::string_view method, std::string_view url, const parameter_view* params,
-                        std::size_t count) {
-  const endpoint_parts& endpoint = parts_of(url);
-  small_array<parameter_view, 16> all(count + endpoint.query.size());
+// RFC 5849 §3.4.1.1 over views; params are the protocol and body parameters (decoded), and the
+// endpoint's query parameters join them.
+std::string base_string(std::string_view method, const endpoint& target,
+                        const parameter_view* params, std::size_t count) {
+  small_array<parameter_view, 16> all(count + target.query.size());
   std::copy(params, params + count, all.data());
-  for (std::size_t i = 0; i < endpoint.query.size(); ++i)
-    all.data()[count + i] = {endpoint.query[i].first, endpoint.query[i].second};
+  for (std::size_t i = 0; i < target.query.size(); ++i)
+    all.data()[count + i] = {target.query[i].first, target.query[i].second};
   const normalized_parameters normalized = normalize(all.data(), all.size());
 
-  auto upper = [](char c) {
-    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  };
+  auto upper = [](char c) { return ascii_upper(c); };
   std::string long_method;
   std::array<char, 32> short_method{};
   std::string_view upper_method;
@@ -254,12 +124,12 @@ std::string base_string(std::string_view method, std::string_view url, const par
     upper_method = long_method;
   }
 
-  std::string base(
-      encoded_size(upper_method) + 1 + encoded_size(endpoint.uri) + 1 + normalized.encoded_size,
-      '\0');
+  std::string base(encoded_size(upper_method) + 1 + encoded_size(target.base_string_uri) + 1 +
+                       normalized.encoded_size,
+                   '\0');
   char* p = encode_to(base.data(), upper_method);
   *p++ = '&';
-  p = encode_to(p, endpoint.uri);
+  p = encode_to(p, target.base_string_uri);
   *p++ = '&';
   encode_to(p, normalized.text);
   return base;
@@ -336,8 +206,16 @@ bool hmac_sha256(std::string_view key, std::string_view data,
 
 }  // namespace
 
+endpoint signing_endpoint(std::string_view url) {
+  std::string problem;
+  std::optional<endpoint> parsed = parse_endpoint(url, problem, url_rules::rfc5849);
+  if (!parsed)
+    throw std::invalid_argument("signer: the endpoint is unusable: " + problem);
+  return std::move(*parsed);
+}
+
 std::string base_string_uri(std::string_view url) {
-  return base_string_uri(parse_url(url));
+  return signing_endpoint(url).base_string_uri;
 }
 
 std::string normalize_parameters(const parameter_list& decoded) {
@@ -347,15 +225,25 @@ std::string normalize_parameters(const parameter_list& decoded) {
   return normalize(views.data(), views.size()).text;
 }
 
-std::string signature_base_string(std::string_view method, std::string_view url,
+std::string signature_base_string(std::string_view method, const endpoint& target,
                                   const parameter_list& decoded_params) {
   small_array<parameter_view, 16> views(decoded_params.size());
   for (std::size_t i = 0; i < decoded_params.size(); ++i)
     views.data()[i] = {decoded_params[i].first, decoded_params[i].second};
-  return base_string(method, url, views.data(), views.size());
+  return base_string(method, target, views.data(), views.size());
+}
+
+std::string signature_base_string(std::string_view method, std::string_view url,
+                                  const parameter_list& decoded_params) {
+  return signature_base_string(method, signing_endpoint(url), decoded_params);
 }
 
 signed_request sign_request(const signature_input& in) {
+  std::optional<endpoint> parsed_url;
+  if (in.target == nullptr)
+    parsed_url = signing_endpoint(in.url);
+  const endpoint& target = in.target != nullptr ? *in.target : *parsed_url;
+
   signed_request out;
   out.nonce = std::string(in.nonce);
   out.timestamp = in.timestamp;
@@ -373,7 +261,7 @@ signed_request sign_request(const signature_input& in) {
   *p++ = {"oauth_version", "1.0"};
   for (std::size_t i = 0; i < body_size; ++i)
     *p++ = {(*in.body)[i].first, (*in.body)[i].second};
-  out.signature_base_string = base_string(in.method, in.url, params.data(), params.size());
+  out.signature_base_string = base_string(in.method, target, params.data(), params.size());
   const std::string& base = out.signature_base_string;
 
   // RFC 5849 §3.4.2: key = encode(consumer secret) "&" encode(token secret), no token here.
@@ -440,11 +328,18 @@ request_signer::request_signer(std::string consumer_key, secret_string consumer_
 signed_request request_signer::sign(std::string_view method, std::string_view url,
                                     const parameter_list& body,
                                     std::chrono::seconds clock_offset) const {
+  return sign(method, signing_endpoint(url), body, clock_offset);
+}
+
+signed_request request_signer::sign(std::string_view method, const endpoint& target,
+                                    const parameter_list& body,
+                                    std::chrono::seconds clock_offset) const {
   const std::string nonce = nonce_();
   const auto now = clock_() + clock_offset;
   signature_input in;
   in.method = method;
-  in.url = url;
+  in.target = &target;
+  in.url = target.url;
   in.body = &body;
   in.consumer_key = consumer_key_;
   in.consumer_secret = consumer_secret_.reveal();

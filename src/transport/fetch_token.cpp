@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "transport/custom_transport.hpp"
 #include "transport/https_transport.hpp"
 #include "transport/token_client.hpp"
 
@@ -17,7 +18,10 @@ void async_fetch(std::shared_ptr<token_client> client, asio::any_io_executor ex,
                  std::chrono::seconds clock_offset, fetch_handler handler,
                  boost::system::error_code init_error, error_details init_details) {
   if (client && !init_error) {
-    start_fetch(std::move(client), std::move(ex), clock_offset, std::move(handler));
+    if (client->options().transport)
+      start_custom_fetch(std::move(client), std::move(ex), clock_offset, std::move(handler));
+    else
+      start_https_fetch(std::move(client), std::move(ex), clock_offset, std::move(handler));
     return;
   }
   if (!init_error) {

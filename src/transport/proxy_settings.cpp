@@ -15,8 +15,8 @@
 
 #include <openssl/evp.h>
 
-#include "credentials/endpoint.hpp"
 #include "common/wipe.hpp"
+#include "credentials/endpoint.hpp"
 
 namespace here::oauth::detail {
 namespace {
@@ -89,7 +89,7 @@ bool cidr_matches(std::string_view block, std::string_view host) {
     return false;
   unsigned bits = 0;
   for (char c : bits_text) {
-    if (c < '0' || c > '9')
+    if (!is_ascii_digit(c))
       return false;
     bits = bits * 10 + static_cast<unsigned>(c - '0');
   }
@@ -138,7 +138,7 @@ void split_entry(std::string_view entry, std::string_view& host, std::optional<s
     }
     unsigned value = 0;
     for (char c : port_text) {
-      if (c < '0' || c > '9') {
+      if (!is_ascii_digit(c)) {
         valid = false;
         return;
       }

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "common/ascii.hpp"
 #include "transport/tls_context_cache.hpp"
 
 namespace here::oauth::detail {
@@ -17,8 +18,7 @@ std::shared_ptr<token_client> fail(boost::system::error_code& ec, error_details&
 
 bool has_control_characters(std::string_view s) {
   for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F)
+    if (is_ascii_control(c))
       return true;
   }
   return false;
@@ -92,6 +92,13 @@ std::shared_ptr<token_client> make_token_client(const credentials& creds,
                 "request_options::user_agent contains control characters");
   }
 
+  request_signer signer(creds.access_key_id, creds.access_key_secret);
+  if (options.transport) {
+    // A custom transport moves the bytes: no trust store to load, no proxy to choose.
+    return std::make_shared<token_client>(std::move(*target), std::move(signer), options, nullptr,
+                                          std::nullopt);
+  }
+
   proxy_choice proxy = select_proxy(options, target->https, target->host, target->port, env);
   if (!proxy.problem.empty())
     return fail(ec, details, error::invalid_option, proxy.problem);
@@ -102,9 +109,8 @@ std::shared_ptr<token_client> make_token_client(const credentials& creds,
     if (!tls)
       return nullptr;
   }
-  return std::make_shared<token_client>(
-      std::move(*target), request_signer(creds.access_key_id, creds.access_key_secret), options,
-      std::move(tls), std::move(proxy.proxy));
+  return std::make_shared<token_client>(std::move(*target), std::move(signer), options,
+                                        std::move(tls), std::move(proxy.proxy));
 }
 
 std::shared_ptr<token_client> make_token_client(const credentials& creds,

@@ -19,9 +19,11 @@ class context;
 
 namespace here::oauth::detail {
 
-/// Everything one token request needs that does not change between requests: the endpoint, the
-/// signer, validated options, the TLS context (built once: loading trust stores is slow) and the
-/// proxy. Immutable once built, so concurrent requests may share it.
+/// Everything one token request needs that does not change between requests: the endpoint (parsed
+/// once), the signer, validated options, and for the built-in HTTPS transport the TLS context
+/// (built once: loading trust stores is slow) and the proxy. With a custom transport
+/// (options().transport) there is neither. Immutable once built, so concurrent requests may share
+/// it.
 class token_client {
  public:
   token_client(endpoint target, request_signer signer, request_options options,
@@ -30,7 +32,7 @@ class token_client {
   const endpoint& target() const noexcept { return target_; }
   const request_signer& signer() const noexcept { return signer_; }
   const request_options& options() const noexcept { return options_; }
-  /// Null for http:// endpoints.
+  /// Null for http:// endpoints and with a custom transport.
   boost::asio::ssl::context* tls_context() const noexcept { return tls_.get(); }
   const std::optional<proxy_config>& proxy() const noexcept { return proxy_; }
 
@@ -47,7 +49,9 @@ inline constexpr std::size_t min_response_limit_bytes = 1024;
 inline constexpr std::size_t max_response_body_limit_bytes = 64 * 1024 * 1024;
 inline constexpr std::size_t max_response_header_limit_bytes = 1024 * 1024;
 
-/// Validates the options and endpoint; on failure sets ec and details and returns null.
+/// Validates the credentials, the options and the endpoint (parsed here, once); on failure sets ec
+/// and details and returns null. With options.transport set, no trust store is loaded and no proxy
+/// is chosen (the TLS and proxy options are not looked at).
 std::shared_ptr<token_client> make_token_client(const credentials& creds,
                                                 const request_options& options,
                                                 boost::system::error_code& ec,
@@ -61,7 +65,9 @@ std::shared_ptr<token_client> make_token_client(const credentials& creds,
                                                 error_details& details);
 
 /// Starts one signed request (fresh nonce and timestamp; clock_offset, the server's clock minus
-/// ours, is added to the timestamp). I/O runs on a strand of ex; the handler completes through its
+/// ours, is added to the timestamp) over the built-in HTTPS transport (https_transport.hpp) or the
+/// client's custom one (custom_transport.hpp). I/O runs on a strand of ex; the handler completes
+/// through its
 /// associated executor (default ex), never inside this call. request_timeout bounds the whole
 /// request (error::timeout). The handler's cancellation slot (any cancellation type) aborts it
 /// with operation_aborted and closes the connection. Concurrent calls may share one client.

@@ -36,9 +36,9 @@
 #include <here/oauth/fetch_token.hpp>
 
 #include "connect_proxy.hpp"
-#include "transport/token_client.hpp"
 #include "local_token_server.hpp"
 #include "scoped_env.hpp"
+#include "transport/token_client.hpp"
 
 namespace here::oauth {
 namespace {

@@ -18,6 +18,25 @@ TEST(PercentEncode, UsesUpperCaseHexForUtf8Bytes) {
   EXPECT_EQ(percent_encode(std::string("\0\x7F\xFF", 3)), "%00%7F%FF");
 }
 
+TEST(PercentEncode, OneEncoderForPresizedBuffersAndStrings) {
+  // encoded_size + encode_to (the signer's hot path) and percent_encode/append_percent_encoded
+  // are one table: every byte value gives the same result both ways.
+  std::string all;
+  for (int c = 0; c < 256; ++c)
+    all.push_back(static_cast<char>(c));
+  std::string buffer(3 * all.size(), '\0');
+  char* end = encode_to(buffer.data(), all);
+  buffer.resize(static_cast<std::size_t>(end - buffer.data()));
+  EXPECT_EQ(buffer, percent_encode(all));
+  EXPECT_EQ(encoded_size(all), buffer.size());
+  EXPECT_EQ(encoded_size(all), 66u + 3u * 190u);  // 66 unreserved bytes, 190 escaped ones
+  std::string appended = "x=";
+  append_percent_encoded(appended, "a b");
+  EXPECT_EQ(appended, "x=a%20b");
+  EXPECT_TRUE(is_unreserved('~'));
+  EXPECT_FALSE(is_unreserved('+'));
+}
+
 TEST(PercentDecode, DecodesFormSyntax) {
   EXPECT_EQ(detail::percent_decode("a%20b+c", true), "a b c");
   EXPECT_EQ(detail::percent_decode("a+b", false), "a+b");

@@ -471,6 +471,36 @@ TEST(RequestSigner, DefaultSourcesUseTheSystemClockAndRandomNonces) {
   EXPECT_NE(a.nonce, b.nonce);
 }
 
+TEST(RequestSigner, SigningAParsedEndpointEqualsSigningItsUrl) {
+  // The SDK parses the endpoint once (parse_endpoint) and signs with it; the URL-taking overload
+  // parses on every call. Both give the same signature, queries included.
+  request_signer signer(
+      "key", secret_string(std::string_view("s+e/c=r&e~t% *x")), [] { return at(1700000000); },
+      [] { return std::string("n"); });
+  for (std::string_view url :
+       {"https://account.api.here.com/oauth2/token", "https://H.Example:8443/t?b=x+y&a=%2B",
+        "http://127.0.0.1:80/", "https://[::1]:4433/oauth2/token?a=1&a=0"}) {
+    std::string problem;
+    const auto ep = parse_endpoint(url, problem);
+    ASSERT_TRUE(ep) << url << ": " << problem;
+    EXPECT_EQ(signer.sign("POST", *ep, grant).authorization_header,
+              signer.sign("POST", url, grant).authorization_header)
+        << url;
+    EXPECT_EQ(signature_base_string("POST", *ep, grant), signature_base_string("POST", url, grant));
+  }
+}
+
+TEST(RequestSigner, UpperCasesTheMethodWithoutTheLocale) {
+  // ASCII only: a locale's case mapping must never change what is signed.
+  request_signer signer(
+      "key", secret_string(std::string_view("secret")), [] { return at(1700000000); },
+      [] { return std::string("n"); });
+  EXPECT_TRUE(signer.sign("post", "https://h.example/t", grant)
+                  .signature_base_string.starts_with("POST&https%3A%2F%2Fh.example%2Ft&"));
+  EXPECT_TRUE(
+      signature_base_string("get\xC3\xA9", "https://h.example/t", {}).starts_with("GET%C3%A9&"));
+}
+
 TEST(RequestSigner, LeavesTheBodyAlone) {
   const parameter_list body{{"grant_type", "client_credentials"}, {"scope", "s"}};
   const parameter_list copy = body;

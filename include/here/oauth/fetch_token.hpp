@@ -11,19 +11,22 @@
 #include <here/oauth/access_token.hpp>
 #include <here/oauth/credentials.hpp>
 #include <here/oauth/error.hpp>
+#include <here/oauth/http_transport.hpp>
 #include <here/oauth/request_options.hpp>
 
 namespace here::oauth {
 
-/// The outcome of one token request, successful or not.
+/// The outcome of one token request, successful or not, whichever transport moved it.
 struct fetch_result {
-  access_token token;                 ///< valid when the error_code is clear
-  std::chrono::seconds expires_in{};  ///< lifetime granted by the server
+  /// Valid when the error_code is clear; its expires_at is then always set, to sent_at +
+  /// expires_in (the response parser is the one place that computes it).
+  access_token token;
+  std::chrono::seconds expires_in{};                     ///< lifetime granted by the server
   std::chrono::system_clock::time_point sent_at;         ///< local wall time the request was sent
   std::chrono::steady_clock::time_point sent_at_steady;  ///< the same instant, on the steady clock
   /// The server's Date header, when it sent a valid one (also on error answers).
   std::optional<std::chrono::system_clock::time_point> server_date;
-  error_details details;              ///< what the server or the SDK said on failure
+  error_details details;  ///< what the server or the SDK said on failure
 };
 
 namespace detail {
@@ -36,6 +39,7 @@ void async_fetch_token_impl(boost::asio::any_io_executor ex, const credentials& 
 }  // namespace detail
 
 /// One signed token request: no cache, no retries. Signature: void(error_code, fetch_result).
+/// options.transport, when set, moves the HTTP exchange instead of the built-in HTTPS transport.
 template <class CompletionToken>
 auto async_fetch_token(boost::asio::any_io_executor ex, const credentials& creds,
                        const request_options& options, CompletionToken&& token) {
@@ -43,7 +47,8 @@ auto async_fetch_token(boost::asio::any_io_executor ex, const credentials& creds
   return boost::asio::async_initiate<CompletionToken, detail::fetch_signature>(
       [](auto handler, boost::asio::any_io_executor ex, const credentials& c,
          const request_options& o) {
-        detail::async_fetch_token_impl(std::move(ex), c, o, detail::fetch_handler(std::move(handler)));
+        detail::async_fetch_token_impl(std::move(ex), c, o,
+                                       detail::fetch_handler(std::move(handler)));
       },
       token, std::move(ex), creds, options);
 }

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <here/oauth/http_transport.hpp>
+
 namespace here::oauth {
 
 /// How one token request is made: what is asked for and how it travels.
@@ -15,7 +17,8 @@ struct request_options {
   /// Sent as expires_in: the token lifetime asked for. The server may grant less.
   std::optional<std::chrono::seconds> requested_lifetime;
 
-  /// Extra trust anchors (PEM file), added to the system store unless use_system_trust_store is false.
+  /// Extra trust anchors (PEM file), added to the system store unless use_system_trust_store is
+  /// false.
   std::filesystem::path ca_file;
   /// Extra trust anchors as an OpenSSL hashed certificate directory.
   std::filesystem::path ca_directory;
@@ -42,6 +45,12 @@ struct request_options {
   std::size_t max_response_body_bytes = 64 * 1024;
   /// A larger header block is error::response_too_large (1 KiB to 1 MiB).
   std::size_t max_response_header_bytes = 16 * 1024;
+
+  /// Empty: the built-in HTTPS transport. Set: this function moves each HTTP exchange instead (see
+  /// http_transport); the SDK still validates, signs, builds the request, applies
+  /// request_timeout and the size limits, and parses the answer. No trust store is loaded and no
+  /// proxy used (the TLS and proxy options above are ignored).
+  http_transport transport;
 };
 
 }  // namespace here::oauth

@@ -1,22 +1,16 @@
-#include "protocol/token_protocol.hpp"
-
-#include "common/ascii.hpp"
+#include "protocol/token_response.hpp"
 
 #include <cmath>
 #include <limits>
 
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/http/verb.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include <here/oauth/version.hpp>
-
+#include "common/ascii.hpp"
+#include "protocol/excerpt.hpp"
 #include "protocol/http_date.hpp"
-#include "common/percent_encoding.hpp"
 
 namespace here::oauth::detail {
-namespace http = boost::beast::http;
 namespace json = boost::json;
 
 namespace {
@@ -28,7 +22,7 @@ bool all_digits(std::string_view s) noexcept {
   if (s.empty())
     return false;
   for (char c : s) {
-    if (c < '0' || c > '9')
+    if (!is_ascii_digit(c))
       return false;
   }
   return true;
@@ -135,7 +129,7 @@ std::optional<std::chrono::seconds> required_lifetime(const json::object& object
 /// or other control characters must never get through.
 bool is_header_safe_token(std::string_view s) noexcept {
   for (char c : s) {
-    if (c <= 0x20 || c >= 0x7F)
+    if (!is_ascii_visible(c))
       return false;
   }
   return true;
@@ -307,38 +301,15 @@ void parse_error(const token_response_view& r, std::chrono::system_clock::time_p
 
 }  // namespace
 
-std::string default_user_agent() {
-  return std::string("here-oauth-cpp/") + HERE_OAUTH_VERSION_STRING;
-}
-
-parameter_list token_request_parameters(const request_options& options) {
-  parameter_list params{{"grant_type", "client_credentials"}};
-  if (!options.scope.empty())
-    params.emplace_back("scope", options.scope);
-  if (options.requested_lifetime) {
-    params.emplace_back("expires_in", std::to_string(options.requested_lifetime->count()));
-  }
-  return params;
-}
-
-token_http_request make_token_request(const endpoint& ep, const request_signer& signer,
-                                      const request_options& options,
-                                      std::chrono::seconds clock_offset) {
-  const parameter_list params = token_request_parameters(options);
-  const signed_request signature = signer.sign("POST", ep.url, params, clock_offset);
-
-  token_http_request request{http::verb::post, ep.target, 11};
-  request.set(http::field::host, ep.host_header);
-  request.set(http::field::user_agent,
-              options.user_agent.empty() ? default_user_agent() : options.user_agent);
-  request.set(http::field::accept, "application/json");
-  request.set(http::field::content_type, "application/x-www-form-urlencoded");
-  request.set(http::field::authorization, signature.authorization_header);
-  // One request per connection: the server may close as soon as it has answered.
-  request.set(http::field::connection, "close");
-  request.body() = encode_form_parameters(params);
-  request.prepare_payload();
-  return request;
+token_response_view view_of(const http_response& response) {
+  token_response_view view;
+  view.status = response.status;
+  view.date = response.header("Date");
+  view.retry_after = response.header("Retry-After");
+  view.location = response.header("Location");
+  view.content_type = response.header("Content-Type");
+  view.body = response.body;
+  return view;
 }
 
 std::optional<std::chrono::seconds> parse_retry_after(
@@ -369,43 +340,6 @@ std::optional<std::chrono::seconds> parse_retry_after(
     return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch());
   };
   return whole(*date) - whole(from);
-}
-
-std::string sanitize_excerpt(std::string_view text, std::size_t max_chars, bool drop_markup) {
-  std::string out;
-  bool in_tag = false;
-  bool pending_space = false;
-  bool cut = false;
-  for (char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
-    if (in_tag) {
-      if (c == '>') {
-        in_tag = false;
-        pending_space = true;
-      }
-      continue;
-    }
-    if (c == '<' && drop_markup) {
-      in_tag = true;
-      continue;
-    }
-    if (c <= 0x20 || c >= 0x7F) {
-      // Control characters, white space and non-ASCII bytes: one space.
-      pending_space = true;
-      continue;
-    }
-    if (out.size() + (pending_space && !out.empty() ? 1 : 0) >= max_chars) {
-      cut = true;
-      break;
-    }
-    if (pending_space && !out.empty())
-      out.push_back(' ');
-    pending_space = false;
-    out.push_back(static_cast<char>(c));
-  }
-  if (cut)
-    out += "...";
-  return out;
 }
 
 parsed_token_response parse_token_response(const token_response_view& response,
