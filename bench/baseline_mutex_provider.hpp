@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A measuring stick, not product code: the token cache most C++ services write, and the one

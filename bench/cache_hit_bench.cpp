@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cache hits: co_await provider.token(), async_token with a callback and cached(), on 1, 2 and 4
 // threads sharing one provider, beside the mutex-guarded cache (baseline_mutex_provider) called
 // synchronously. The provider's token comes from a fetch function that answers at once (no network:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Pieces shared by the benchmark programs: HERE-sized tokens, a transport that answers at once

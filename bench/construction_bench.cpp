@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a token_provider costs to construct: CPU time, wall time and resident memory for N
 // providers with the same credentials and TLS options and N different scopes (one per project,
 // as a multi-tenant service has). No request is made.

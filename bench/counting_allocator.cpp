@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Counting versions of the C allocation functions, interposed over glibc's in the herd benchmark
 // only. Interposing malloc rather than operator new matters: Asio allocates coroutine frames and
 // handlers with std::aligned_alloc, which a replaced operator new never sees. The real work is

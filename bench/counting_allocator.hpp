@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Counting replacements of the global operator new/delete (counting_allocator.cpp), linked into

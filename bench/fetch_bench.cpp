@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One token fetch end to end over TLS on loopback, against the local token server (900-character
 // tokens, P-256 certificate):
 // - phases: a plain blocking Beast client of its own (this file) times TCP connect, TLS handshake

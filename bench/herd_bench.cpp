@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Herd: 100 000 coroutines await one token request to the local token server (which answers after
 // 1 s, so they are all waiting when the answer comes). Measured:
 // - requests made (must be 1);

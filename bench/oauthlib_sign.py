@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Times python3-oauthlib (Debian's, run by /usr/bin/python3) signing the same token request as
 bench/sign_bench: same key, secret, URL, body, nonce and timestamp, HMAC-SHA256, header form.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // During a refresh: the latency of token() calls made while a refresh is in flight and the token
 // server takes 200 ms to answer it, against the mutex-guarded cache that holds its mutex across the
 // request (baseline_mutex_provider, as HERE's own C++ SDK does).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Prints bench/run's table: every figure beside its target, met or not, from the results of one run.
 
 usage: /usr/bin/python3 report.py RESULTS_DIR

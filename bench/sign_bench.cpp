@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Signing: µs per Authorization header from here::oauth::detail::request_signer::sign, for an
 // endpoint parsed once as the SDK signs (parse_endpoint, when a token client is built). bench/run
 // times the same inputs signed by python3-oauthlib (bench/oauthlib_sign.py) in the same run.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Dependencies come from Debian 12's archive. Boost must be 1.81: Debian's default 1.74 has no
 # Boost.JSON or Boost.URL, and mixing the two versions' headers and libraries breaks at link time.
 find_package(Threads REQUIRED)

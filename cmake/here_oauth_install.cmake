@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Install directories, run paths and whether to install at all; included before any target is
 # created. The install rules themselves are in here_oauth_packaging.cmake.
 include(GNUInstallDirs)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Every install rule of the project, the installed CMake package (here_oauth-config.cmake, version
 # file), the pkg-config file, the manual pages and documentation, and CPack's Debian packages.
 # Included at the end of the top-level CMakeLists.txt, once every target exists.

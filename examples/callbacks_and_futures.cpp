@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // async_token() without coroutines: a plain callback, a std::future, and cancelling one waiter.
 //
 // Shows:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A long-running HTTP service whose request handlers share one token_provider on a
 // multi-threaded io_context.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Recovering from a 401 of a HERE API: invalidate() the rejected token and retry once.
 //
 // A token can be refused before its expiry: it was revoked, the app's permissions changed, or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Minimal use: one token_provider, one coroutine, one call to a HERE REST API.
 //
 // Shows:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A check that stops a fuzz run loudly: libFuzzer (and the replay driver) report the abort with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: the local token server's OAuth 1.0 Authorization header parser and its form and
 // percent decoders (test/support/oauth_header_parser.hpp). The server parses whatever a client
 // sends, so these must survive any bytes. Checks: a parse either fails with a reason or yields
@@ -37,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto decoded = ts::decode_percent(text, plus_is_space)) {
       HERE_FUZZ_CHECK(decoded->size() <= text.size());
       // Round trip through the SDK's encoder (RFC 3986 unreserved set kept as is).
-      HERE_FUZZ_CHECK(ts::decode_percent(here::oauth::detail::percent_encode(*decoded), false) == decoded);
+      HERE_FUZZ_CHECK(ts::decode_percent(here::oauth::detail::percent_encode(*decoded), false) ==
+                      decoded);
     }
   }
   if (auto form = ts::parse_form_urlencoded(text)) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: the credentials.properties parser (detail::parse_properties) and the credentials
 // layer on top of it (parse_credentials). Beyond "no crash, no UB, no leak" it checks that
 // entries are well-formed and that an error message never shows a value.
@@ -9,8 +10,8 @@
 #include <here/oauth/credentials.hpp>
 #include <here/oauth/error.hpp>
 
-#include "fuzz_check.hpp"
 #include "credentials/properties_parser.hpp"
+#include "fuzz_check.hpp"
 
 namespace {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A main() for the fuzz targets when libFuzzer is not there (GCC builds, the sanitizer runs): runs
 // LLVMFuzzerTestOneInput once on every file named on the command line (directories are walked),
 // so the committed corpora, crash reproducers included, stay regression tests everywhere.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: what the SDK makes of a token endpoint's answer (detail::parse_token_response),
 // plus the pieces it uses on header values (parse_retry_after, parse_http_date, sanitize_excerpt).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Compile-cost probe (bench/run times its compilation): the same job done directly with Beast's
 // SSL headers, a minimal HTTPS request (no signing, no JSON): what a service's own token code
 // includes without the SDK.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Compile-cost probe (bench/run times its compilation): what a service writes to get a HERE token
 // with the SDK, one coroutine awaiting token().
 #include <here/oauth.hpp>

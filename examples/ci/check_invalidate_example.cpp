@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CI check of examples/invalidate_on_401.cpp: runs the real example binary against the local
 // token server and a tiny local HTTPS "HERE API" that answers 401 to the first request and 200
 // to a request with a new token the token server issued. Passes when the example exits 0 after

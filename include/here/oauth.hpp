@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Umbrella header of here-oauth-cpp. Includes no Beast, OpenSSL or Boost.JSON header.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HERE keys of a credentials file and what their values may hold. Header-only: the parser of
 // credentials.cpp (which the fuzz targets link alone) and the environment source both use it.
 #pragma once

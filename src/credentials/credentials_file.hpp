@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a credentials file safely: only regular files, never blocking on a FIFO or a device,
 // at most 1 MiB, every buffer that held the secret wiped, and what the file looked like when it
 // was read (for rotation). POSIX.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Following a credentials file for key rotation: one stat() tells whether it changed since it was
 // read; only then is it read and parsed again.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "credentials/endpoint.hpp"
 
 #include <boost/url/parse.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The environment source (HERE_ACCESS_KEY_ID, HERE_ACCESS_KEY_SECRET…) and the default chain:
 // environment, then HERE_CREDENTIALS_FILE, then ~/.here/credentials.properties.
 #include <here/oauth/credentials.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // load_credentials: one credentials file, read safely (credentials_file.hpp), parsed, and
 // remembered (path and stamp) so that a provider can follow it when the key is rotated.
 #include <here/oauth/credentials.hpp>

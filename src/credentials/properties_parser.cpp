@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "credentials/properties_parser.hpp"
 
 #include "common/ascii.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which scope a token request asks for: the option's, else the credentials' (here.token.scope).
 #pragma once
 

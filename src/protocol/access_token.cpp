@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <here/oauth/access_token.hpp>
 
 namespace here::oauth {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The token endpoint's protocol, without sockets: what a token request looks like

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "protocol/token_request.hpp"
 
 #include <here/oauth/version.hpp>

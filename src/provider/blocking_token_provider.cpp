@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <here/oauth/blocking_token_provider.hpp>
 
 #include <atomic>

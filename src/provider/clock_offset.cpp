@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "provider/clock_offset.hpp"
 
 namespace here::oauth::detail {

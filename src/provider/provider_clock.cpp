@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "provider/provider_clock.hpp"
 
 #include <boost/asio/steady_timer.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "provider/read_path.hpp"
 
 namespace here::oauth::detail {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <here/oauth/token_provider.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <here/oauth/file_token_store.hpp>
 
 #include <fcntl.h>

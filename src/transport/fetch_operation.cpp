@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport/fetch_operation.hpp"
 
 #include <boost/asio/append.hpp>

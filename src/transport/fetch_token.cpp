@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <here/oauth/fetch_token.hpp>
 
 #include <boost/asio/append.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport/http_exchange.hpp"
 
 #include <boost/asio/error.hpp>

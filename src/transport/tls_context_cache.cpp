@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport/tls_context_cache.hpp"
 
 #include <sys/stat.h>

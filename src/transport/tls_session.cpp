@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport/tls_session.hpp"
 
 #include <boost/asio/ssl/error.hpp>

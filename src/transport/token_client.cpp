@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport/token_client.hpp"
 
 #include <boost/asio/ssl/context.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Is the secret wiped from memory the SDK frees? This executable replaces the global allocation
 // functions (and OpenSSL's, through CRYPTO_set_mem_functions) with ones that
 //   - zero every block when it is handed out, so every byte of it is determinate afterwards, and
@@ -31,8 +32,8 @@
 
 #include <here/oauth/credentials.hpp>
 #include <here/oauth/secret_string.hpp>
-#include "signing/signer.hpp"
 #include <here/oauth/token_provider.hpp>
+#include "signing/signer.hpp"
 
 #include "local_token_server.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // blocking_token_provider end to end: real TLS to the local HERE-compatible token server.
 #include <atomic>
 #include <chrono>

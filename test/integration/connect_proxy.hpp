@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A small HTTP CONNECT proxy on loopback for the integration tests: it tunnels to loopback

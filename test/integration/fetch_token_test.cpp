@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One signed token request over real TLS sockets, against the local token server on loopback.
 
 #include <gtest/gtest.h>

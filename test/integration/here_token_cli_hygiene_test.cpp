@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Secret hygiene of the here-token binary (issue 7): every failure kind of the token endpoint,
 // through the real binary with --verbose, shows neither the secret nor a whole token.
 // HERE_TOKEN_CLI_PATH is set by test/CMakeLists.txt when the tools are built.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs the here-token binary (HERE_TOKEN_CLI_PATH) as a child process in a controlled
 // environment and captures its exit code, stdout and stderr; a fixture with a local token server
 // and a credentials file for it. Used by here_token_cli_test.cpp and

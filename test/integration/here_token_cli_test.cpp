@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The here-token CLI as users run it: the real binary, started as a child process, against the
 // local token server on loopback. Checks stdout in every format, the exit codes and the one-line
 // stderr of each failure. HERE_TOKEN_CLI_PATH is set by test/CMakeLists.txt when the tools are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Secret hygiene over real sockets: the SDK talks to the local token server (and a CONNECT proxy)
 // through every failure it can meet — wrong secret, 401204, 5xx, 429, broken answers, redirects,
 // hangs and timeouts, proxy refusals — and every text it produces is kept: exception texts,
@@ -20,8 +21,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <here/oauth/fetch_token.hpp>
-#include "signing/signer.hpp"
 #include <here/oauth/token_provider.hpp>
+#include "signing/signer.hpp"
 
 #include "connect_proxy.hpp"
 #include "local_token_server.hpp"

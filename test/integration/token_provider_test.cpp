@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // token_provider end to end: real TLS to the local HERE-compatible token server on loopback.
 #include <atomic>
 #include <thread>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A minimal HTTP(S) client for the local token server's own tests, written here with Beast (not
 // the SDK's transport), and requests signed by the SDK's request_signer: the other side of each
 // check is code the server does not share. Used by token_server_test.cpp and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The local token server's scripted and random faults over real sockets, seen by the minimal Beast
 // client of token_server_client.hpp: what each fault sends, cuts or withholds.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The local token server over real sockets, driven by a minimal Beast client written here (not the
 // SDK's transport, token_server_client.hpp) and signed by the SDK's request_signer: its normal
 // answers, its counters, IPv6, plain HTTP and its life cycle. Its faults:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fault soak: one token_provider shared by 1 000 coroutines on 4 threads, each calling
 // `co_await provider.token()` in a loop for a bounded time, against the local token server issuing
 // 2-second tokens with about 20 % of requests faulted (hangs, resets, 503, 429, broken bodies,
@@ -245,9 +246,8 @@ TEST(FaultSoak, ThousandCoroutinesOnFourThreadsAgainstAFaultyEndpoint) {
   error_details setup_details;
   auto client = detail::make_token_client(server.credentials(), options, setup_ec, setup_details);
   ASSERT_TRUE(client) << setup_ec.message() << ": " << setup_details.message;
-  detail::fetch_function fetch = [&, client](asio::any_io_executor ex,
-                                                     std::chrono::seconds offset,
-                                                     detail::fetch_handler handler) {
+  detail::fetch_function fetch = [&, client](asio::any_io_executor ex, std::chrono::seconds offset,
+                                             detail::fetch_handler handler) {
     const int now_in_flight = ++in_flight;
     int seen = max_in_flight.load();
     while (now_in_flight > seen && !max_in_flight.compare_exchange_weak(seen, now_in_flight)) {

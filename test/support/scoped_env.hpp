@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sets and unsets environment variables for one test and puts every one back as it was when the
 // test first touched it. Header-only: unit and integration tests share it.
 #pragma once

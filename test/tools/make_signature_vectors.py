@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes test/data/signature_vectors.json: OAuth 1.0 HMAC-SHA256 vectors made by oauthlib.
 
 The vectors are the independent reference for our C++ signer (test/unit/signature_vectors_test.cpp),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Control characters (a NUL above all) inside the values of a credentials file: refused as a
 // malformed file naming file, line and key, never the value.
 #include <gtest/gtest.h>

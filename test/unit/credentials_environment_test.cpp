@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The environment source and the default chain: environment, HERE_CREDENTIALS_FILE, ~/.here.
 #include <gtest/gtest.h>
 

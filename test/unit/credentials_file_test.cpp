@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a credentials file: anything but a regular file (FIFO, socket, device, directory) is
 // refused without blocking; the 1 MiB limit holds however the file grows; the file is remembered.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // credentials_file_watch: one stat() when the file is unchanged, a re-read when it was rewritten,
 // replaced or re-pointed, and errors (never the secret) when the new version cannot be used.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // request_options::transport, the HTTP-level hook, without sockets: scripted transports check the
 // request the SDK hands them (the signature verified by the local token server's own verifier,
 // test_support::token_endpoint) and answer as HERE does; the SDK parses, classifies, size-checks,

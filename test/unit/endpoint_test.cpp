@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The token endpoint URL as the transport and the request builder see it.
 #include <gtest/gtest.h>
 

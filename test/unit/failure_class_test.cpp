@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one error taxonomy: what every error means for retrying (provider) and exit codes (CLI).
 #include <gtest/gtest.h>
 
@@ -11,18 +12,18 @@ namespace {
 
 TEST(FailureClass, EveryErrorOfOursHasItsClass) {
   EXPECT_EQ(classify({}), failure_class::none);
-  for (error e : {error::credentials_file_unreadable, error::credentials_malformed,
-                  error::credentials_missing, error::invalid_endpoint_url,
-                  error::credentials_not_found, error::insecure_url_refused,
-                  error::invalid_option}) {
+  for (error e :
+       {error::credentials_file_unreadable, error::credentials_malformed,
+        error::credentials_missing, error::invalid_endpoint_url, error::credentials_not_found,
+        error::insecure_url_refused, error::invalid_option}) {
     EXPECT_EQ(classify(e), failure_class::configuration) << make_error_code(e).message();
   }
   for (error e : {error::signature_rejected, error::request_rejected, error::redirect_refused})
     EXPECT_EQ(classify(e), failure_class::refused) << make_error_code(e).message();
   EXPECT_EQ(classify(error::timestamp_rejected), failure_class::clock_skew);
-  for (error e : {error::rate_limited, error::server_error, error::malformed_response,
-                  error::response_too_large, error::timeout, error::proxy_error,
-                  error::backing_off}) {
+  for (error e :
+       {error::rate_limited, error::server_error, error::malformed_response,
+        error::response_too_large, error::timeout, error::proxy_error, error::backing_off}) {
     EXPECT_EQ(classify(e), failure_class::transient) << make_error_code(e).message();
   }
 }

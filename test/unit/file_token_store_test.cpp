@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // file_token_store: the on-disk token cache of here-token and other short-lived programs. Its
 // entry format and expiry rule, and each of its security rules, on real files.
 #include <sys/stat.h>

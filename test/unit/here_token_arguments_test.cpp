@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // here-token's command line: option parsing, its errors, --help and --version
 // (tools/here-token/arguments.*). Compiled only when the tools are built (the here_token_cli
 // library provides the header).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What here-token writes on stderr (tools/here-token/diagnostics.*): one line per failure, warning
 // or --verbose phase, without the secret or a whole token. Compiled only when the tools are built.
 #if __has_include("here-token/diagnostics.hpp")

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // here-token's exit codes (tools/here-token/exit_codes.*): derived from the SDK's failure
 // taxonomy, here::oauth::classify(), and the same as before it existed. Compiled only when the
 // tools are built.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What here-token prints on stdout, in each --format (tools/here-token/output.*). Compiled only
 // when the tools are built.
 #if __has_include("here-token/output.hpp")

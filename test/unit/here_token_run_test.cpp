@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // here-token's run (tools/here-token/run.*) on the paths that need no network: credentials that
 // cannot be loaded, options the SDK refuses, warnings, the --verbose preamble, and the provider
 // options it derives. The runs that reach a token endpoint are in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The built-in HTTPS transport's HTTP/1.1 framing, without sockets: the signed request on the
 // wire, and what the end of a read means.
 #include <gtest/gtest.h>

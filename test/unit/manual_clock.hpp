@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A provider clock whose time moves only when the test says, after boostorg/mysql's mock_clock and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The .properties reader under the credentials loader: every piece of syntax HERE's
 // credentials.properties may use (it is written by Java tools and edited by hand).
 

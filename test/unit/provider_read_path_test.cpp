@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The read path on its own: what a cache hit sees at each point of a snapshot's life, the nudge
 // past the soft point, withdrawal, hits counted per thread, and the clock it reads.
 #include <memory>

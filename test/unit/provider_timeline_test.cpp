@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The provider's timeline on a manual clock: the real shell (strand, timer, waiters, events) over a
 // scripted transport, with time moved by the test. Hours and days of a provider's life run in no
 // time, and every delay is checked to the millisecond (the jitter draws a fixed 0.5).

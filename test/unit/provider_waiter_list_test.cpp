@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The waiter list on its own: arrival order, each waiter completed on its handler's executor and
 // never inside the completing call, cancellation of one waiter alone, work tracking, batches.
 #include <algorithm>

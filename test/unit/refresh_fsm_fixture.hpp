@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The state machine tests' common ground: a start time, a retry policy, one error of each failure

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the state machine owns besides the timeline: the expired-on-arrival rule, the remembered
 // error with the server's details, and the clock offset learnt from the server's Date. Step by
 // step with a fake clock, no I/O.

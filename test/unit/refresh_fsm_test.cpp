@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The provider's timeline and failure handling, step by step with a fake clock: no I/O, no timers.
 #include <gtest/gtest.h>
 

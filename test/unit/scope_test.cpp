@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // here.token.scope: loaded into credentials::scope, and used when the options name no scope.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A transport whose requests wait until the test completes them, for provider tests: every request

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Secret hygiene without sockets: every error path reachable from credentials, options and
 // response parsing is driven with a distinctive secret (and, for answers, a whole token), and every
 // text a user or a log could see is scanned for them. Also: the credentials file permission check
@@ -23,8 +24,8 @@
 #include <here/oauth/error.hpp>
 #include <here/oauth/fetch_token.hpp>
 #include <here/oauth/secret_string.hpp>
-#include "signing/signer.hpp"
 #include <here/oauth/token_provider.hpp>
+#include "signing/signer.hpp"
 
 #include "protocol/token_protocol.hpp"
 

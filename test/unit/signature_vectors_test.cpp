@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Checks our signer against test/data/signature_vectors.json: HMAC-SHA256 signatures computed by
 // oauthlib (see test/tools/make_signature_vectors.py), an implementation that shares no code with
 // ours.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TLS contexts are shared by every token client with the same TLS options: the trust store is
 // parsed once per process, not once per provider (issue 12: 1000 providers took 0.9 GB).
 #include <atomic>

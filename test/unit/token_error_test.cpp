@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a token_error says: context, cause, the server's details, and no Boost source location.
 #include <gtest/gtest.h>
 
@@ -29,8 +30,8 @@ TEST(TokenError, LeavesOutTheSourceLocationOfAsioErrors) {
   token_error e(ec, error_details{}, "connect to 127.0.0.1:1 failed");
   const std::string what = e.what();
   EXPECT_EQ(what.find(" at "), std::string::npos) << what;
-  EXPECT_EQ(what, "connect to 127.0.0.1:1 failed: " + ec.message() + " [system:" +
-                      std::to_string(ec.value()) + "]");
+  EXPECT_EQ(what, "connect to 127.0.0.1:1 failed: " + ec.message() +
+                      " [system:" + std::to_string(ec.value()) + "]");
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // token_provider's failure handling over a transport the test controls: the server's details,
 // retries, Retry-After, the clock skew retry, expired answers and invalid options, checked
 // deterministically (token_provider_test.cpp has the rest; provider_timeline_test.cpp the same on a

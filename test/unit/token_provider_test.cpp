@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // token_provider over a transport the test controls: every request completes when and how the
 // test says, so single flight, cancellation, completion tokens and error handling are checked
 // deterministically. The real HTTPS path is covered in test/integration/token_provider_test.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the local token server sends (tools/here-token-server/here_answers.*): unique JWT-shaped
 // tokens of the configured size, HERE-shaped bodies and IMF-fixdate Date headers.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The local token server's run-time certificates (tools/here-token-server/certificates.*): a CA
 // and a server certificate that chains to it and names every host, fresh each time.
 

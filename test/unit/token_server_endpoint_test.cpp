@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The local token server's decisions (tools/here-token-server/token_endpoint.*), cross-checked
 // against the SDK's independent signer: what it accepts, every tampering it refuses with HERE's
 // codes, the timestamp window, nonces, the grant and the lifetime.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The local token server's own parsers (tools/here-token-server/oauth_header_parser.*): the OAuth
 // Authorization header and form bodies, written independently of the SDK's.
 

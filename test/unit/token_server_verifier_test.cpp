@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The local token server's own signature verifier (tools/here-token-server/signature_verifier.*):
 // base string URIs from Host headers, the RFC 5849 example, base64 and the constant-time compare.
 

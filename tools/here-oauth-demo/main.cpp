@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The README's main job: one token_provider shared by many coroutines on a multi-threaded
 // io_context. With HERE credentials (environment, HERE_CREDENTIALS_FILE or
 // ~/.here/credentials.properties) it asks HERE; without, it starts the bundled local token server

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Run-time certificates for the local token server, with the OpenSSL 3 API: a throwaway CA and a
 // server certificate it signs, both EC P-256, valid for one day, with random serial numbers.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Run-time TLS certificates for the local token server: a throwaway CA and a server certificate it

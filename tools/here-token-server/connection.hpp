@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // One accepted connection of the local token server, TLS or plain, behind one interface so that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The faults of the local token server that need no decision of the token endpoint: which one a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // What HERE's token endpoint sends, as the local token server builds it: HERE-shaped JSON bodies

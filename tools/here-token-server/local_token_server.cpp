@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The local token server's life cycle (bind, certificates, threads, stop), the bookkeeping of
 // requests that tests assert on, and the public class. The network side is session.cpp.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A local HERE-compatible OAuth token endpoint (POST /oauth2/token) over HTTPS on loopback, for

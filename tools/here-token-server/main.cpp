@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // here-token-server: a local HERE-compatible OAuth token endpoint for integration tests.
 // Prints its URL on stdout, writes a matching credentials.properties and the CA certificate to
 // trust, and serves until SIGINT or SIGTERM.

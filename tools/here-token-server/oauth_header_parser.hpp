@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Parsing of an OAuth 1.0 Authorization header (RFC 5849 §3.5.1) and of form/query parameters, as

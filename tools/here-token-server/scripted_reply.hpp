@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // How a test tells the local token server to misbehave: one scripted reply per HTTP request, used

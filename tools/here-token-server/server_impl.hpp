@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The inside of local_token_server, shared by its two translation units: local_token_server.cpp

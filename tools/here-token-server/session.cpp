@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The local token server's network side: the accept loop and one coroutine per connection, which
 // reads requests with Beast's parser and answers each as its script says (faults.hpp) or as the
 // token endpoint decides (token_endpoint.hpp), writing raw bytes (wire_response.hpp).

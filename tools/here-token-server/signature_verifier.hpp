@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The local token server's own OAuth 1.0 HMAC-SHA256 verification (RFC 5849 §3.4): it rebuilds

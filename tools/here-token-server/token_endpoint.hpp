@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The decisions of the local token server, without sockets: given what arrived and "now", which

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "wire_response.hpp"
 
 #include <ostream>  // Beast's status.ipp streams a string_view without including it

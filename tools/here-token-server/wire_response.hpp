@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // An HTTP answer of the local token server as raw bytes: written by hand, not by Beast, so that a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // here-token's command line: its options, parsed without I/O, and the texts of --help and

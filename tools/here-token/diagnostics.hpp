@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // What here-token writes on stderr: one line per failure, warning or --verbose phase, each

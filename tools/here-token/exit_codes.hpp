@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // here-token's exit status (docs/here-token.md), derived from the SDK's one failure taxonomy,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // here-token: prints a HERE access token, the counterpart of `gcloud auth print-access-token`.
 //
 //   TOKEN=$(here-token --scope hrn:here:authorization::org1:project/p1)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // What here-token prints on stdout for a token, in each --format (docs/here-token.md). Pure: the

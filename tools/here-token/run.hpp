@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // here-token's run, once the command line is parsed: credentials → one token_provider → the

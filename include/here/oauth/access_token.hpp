@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 #include <chrono>
@@ -7,10 +8,11 @@ namespace here::oauth {
 
 /// A bearer token issued by the HERE token endpoint.
 struct access_token {
-  std::string value;        ///< the bearer token itself
-  std::string token_type;   ///< as sent by the server, e.g. "bearer"
-  std::string scope;        ///< empty when the token is not project-scoped
-  std::chrono::system_clock::time_point expires_at;  ///< for display and logs; the SDK times on steady_clock
+  std::string value;       ///< the bearer token itself
+  std::string token_type;  ///< as sent by the server, e.g. "bearer"
+  std::string scope;       ///< empty when the token is not project-scoped
+  std::chrono::system_clock::time_point
+      expires_at;  ///< for display and logs; the SDK times on steady_clock
 
   /// "Bearer <value>", the value of the Authorization header of a HERE API request.
   std::string authorization_header() const { return "Bearer " + value; }

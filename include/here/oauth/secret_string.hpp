@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 #include <cstddef>
@@ -11,7 +12,7 @@ namespace here::oauth {
 /// "<redacted>", converts to nothing implicitly, and its bytes are wiped (OPENSSL_cleanse) when it
 /// is destroyed, cleared or assigned over. Moving hands over the buffer, so no copy stays behind.
 class secret_string {
-public:
+ public:
   secret_string() noexcept = default;
   explicit secret_string(std::string_view value);
   /// Disambiguates string literals between the two overloads around it.
@@ -33,7 +34,7 @@ public:
 
   friend bool operator==(const secret_string& a, const secret_string& b) noexcept;
 
-private:
+ private:
   char* data_ = nullptr;
   std::size_t size_ = 0;
 };

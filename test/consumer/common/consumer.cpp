@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A program of a project that uses here-oauth-cpp, built by scripts/check-consumers against the
 // installed CMake package, through add_subdirectory, through FetchContent and with pkg-config.
 //
