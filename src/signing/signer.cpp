@@ -69,7 +69,8 @@ normalized_parameters normalize(const parameter_view* params, std::size_t count)
     raw += params[i].name.size() + params[i].value.size();
 
   // Room for the worst case (every byte escaped): one pass instead of sizing first.
-  auto buffer = std::make_unique_for_overwrite<char[]>(3 * raw + 1);
+  // Not make_unique_for_overwrite, which libc++ 14 lacks; new char[] leaves them uninitialized too.
+  std::unique_ptr<char[]> buffer(new char[3 * raw + 1]);
   small_array<encoded, 16> pairs(count);
   char* out = buffer.get();
   for (std::size_t i = 0; i < count; ++i) {
