@@ -2,6 +2,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "credentials/scope.hpp"
 #include "transport/tls_context_cache.hpp"
 
 namespace here::oauth::detail {
@@ -102,9 +103,11 @@ std::shared_ptr<token_client> make_token_client(const credentials& creds,
     if (!tls)
       return nullptr;
   }
+  request_options sent = options;  // here.token.scope when the option names none
+  sent.scope = std::string(effective_scope(creds, options));
   return std::make_shared<token_client>(
-      std::move(*target), request_signer(creds.access_key_id, creds.access_key_secret), options,
-      std::move(tls), std::move(proxy.proxy));
+      std::move(*target), request_signer(creds.access_key_id, creds.access_key_secret),
+      std::move(sent), std::move(tls), std::move(proxy.proxy));
 }
 
 std::shared_ptr<token_client> make_token_client(const credentials& creds,
