@@ -133,6 +133,11 @@ std::shared_ptr<provider_core> provider_access::make_core(asio::any_io_executor 
                                          std::move(env));
 }
 
+void provider_access::validate(const credentials& creds, const provider_options& options) {
+  check_options(options);
+  https_fetch(creds, options);
+}
+
 std::shared_ptr<provider_core> provider_access::make_https_core(asio::any_io_executor ex,
                                                                 credentials creds,
                                                                 provider_options options,
