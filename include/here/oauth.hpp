@@ -12,5 +12,6 @@
 #include <here/oauth/provider_options.hpp>
 #include <here/oauth/request_options.hpp>
 #include <here/oauth/secret_string.hpp>
+#include <here/oauth/token_cache.hpp>
 #include <here/oauth/token_provider.hpp>
 #include <here/oauth/version.hpp>

@@ -48,6 +48,8 @@ class here_oauth_category final : public boost::system::error_category {
         return "invalid option";
       case error::backing_off:
         return "token endpoint failed recently; backing off";
+      case error::timed_out:
+        return "no token within max_wait; still trying";
     }
     return "here.oauth error " + std::to_string(ev);
   }

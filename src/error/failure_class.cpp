@@ -32,6 +32,7 @@ failure_class classify(const boost::system::error_code& ec) noexcept {
       case error::timeout:
       case error::proxy_error:
       case error::backing_off:
+      case error::timed_out:
         return failure_class::transient;
     }
     return failure_class::configuration;  // a value this version does not know

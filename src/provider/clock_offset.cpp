@@ -9,11 +9,11 @@ bool clock_offset::learn(wall_time sent, wall_time received, std::optional<wall_
     return false;
   const wall_time midpoint = sent + (received - sent) / 2;
   const auto measured = std::chrono::round<std::chrono::seconds>(*server_date - midpoint);
-  if (!rejected_timestamp && std::chrono::abs(measured - value_) < noise)
+  const std::chrono::seconds known = value();
+  if (!rejected_timestamp && std::chrono::abs(measured - known) < noise)
     return false;
-  const bool changed = measured != value_;
-  value_ = measured;
-  return changed;
+  value_->store(measured.count(), std::memory_order_relaxed);
+  return measured != known;
 }
 
 }  // namespace here::oauth::detail

@@ -31,6 +31,16 @@ struct provider_access {
   static std::shared_ptr<provider_core> make_core(boost::asio::any_io_executor ex,
                                                   fetch_function fetch, provider_options options,
                                                   provider_environment env = {});
+  /// The HTTPS provider of token_provider's constructor: its credentials followed for rotation.
+  static std::shared_ptr<provider_core> make_https_core(boost::asio::any_io_executor ex,
+                                                        credentials creds, provider_options options,
+                                                        provider_environment env = {});
+  /// Throws token_error as token_provider's constructor would for these options and credentials.
+  static void validate(const credentials& creds, const provider_options& options);
+  /// A provider over a core.
+  static std::unique_ptr<token_provider> wrap(std::shared_ptr<provider_core> core) {
+    return std::unique_ptr<token_provider>(new token_provider(std::move(core)));
+  }
   static provider_core& core(token_provider& provider) { return *provider.core_; }
 };
 

@@ -27,6 +27,18 @@ std::function<double()> default_random() {
   return [generator] { return std::uniform_real_distribution<double>(0.0, 1.0)(*generator); };
 }
 
+/// The state machine of a provider: its refresh point's spread is drawn here, once.
+refresh_fsm make_fsm(const provider_options& options, provider_environment& env,
+                     milliseconds max_wait) {
+  std::function<double()> random01 = env.random01 ? std::move(env.random01) : default_random();
+  const timeline_policy timeline =
+      timeline_policy::make(options.refresh_ahead, options.expiry_margin, random01());
+  return refresh_fsm(timeline, options.retry, std::move(random01), max_wait, env.offset);
+}
+
+/// A bound far beyond any wait, so deadlines computed from it cannot overflow.
+constexpr milliseconds longest_wait = std::chrono::hours(24 * 365 * 10);
+
 }  // namespace
 
 provider_core::provider_core(asio::any_io_executor ex, fetch_function fetch,
@@ -36,9 +48,10 @@ provider_core::provider_core(asio::any_io_executor ex, fetch_function fetch,
       fetch_(std::move(fetch)),
       options_(std::move(options)),
       clock_(std::move(env.clock)),
-      fsm_(timeline_policy{options_.refresh_ahead, options_.expiry_margin}, options_.retry,
-           env.random01 ? std::move(env.random01) : default_random()),
+      max_wait_(std::min(options_.max_wait, longest_wait)),
+      fsm_(make_fsm(options_, env, max_wait_)),
       timer_(clock_.make_timer(strand_)),
+      wait_timer_(clock_.make_timer(strand_)),
       waiters_(std::make_shared<waiter_list>(ex_, strand_)),
       reader_(clock_) {}
 
@@ -70,6 +83,42 @@ void provider_core::invalidate(const access_token& rejected) {
 
 void provider_core::cancel() {
   asio::post(strand_, [self = shared_from_this()] { self->carry_out(self->fsm_.on_cancelled()); });
+}
+
+void provider_core::follow(std::unique_ptr<credentials_follower> follower) {
+  follower_ = std::move(follower);
+  fetch_ = follower_->fetch();
+}
+
+void provider_core::update_credentials(credentials creds) {
+  if (!follower_) {
+    throw token_error(make_error_code(error::invalid_option),
+                      "update_credentials: this provider was not built from credentials");
+  }
+  fetch_function fetch = follower_->prepare(creds);  // throws for unusable credentials
+  asio::post(strand_, [self = shared_from_this(), creds = std::move(creds),
+                       fetch = std::move(fetch)]() mutable {
+    self->follower_->replace(std::move(creds), std::move(fetch));
+    credentials_follower::change change;
+    change.what = credentials_follower::change::kind::reloaded;
+    change.message = "credentials replaced by update_credentials()";
+    self->report(change);
+  });
+}
+
+bool provider_core::report(const credentials_follower::change& change) {
+  if (change.what == credentials_follower::change::kind::none)
+    return false;
+  const bool reloaded = change.what == credentials_follower::change::kind::reloaded;
+  if (reloaded)
+    fetch_ = follower_->fetch();
+  provider_event event;
+  event.type =
+      reloaded ? provider_event::kind::credentials_reloaded : provider_event::kind::warning;
+  event.details.message = change.message;
+  event.clock_offset = fsm_.clock_offset();
+  emit(event);
+  return reloaded;
 }
 
 void provider_core::report_warnings(std::vector<std::string> warnings) {
@@ -117,6 +166,13 @@ void provider_core::on_timer(std::uint64_t id) {
   carry_out(fsm_.on_timer(clock_.now()));
 }
 
+void provider_core::on_wait_timer(std::uint64_t id) {
+  if (id != wait_timer_generation_)
+    return;
+  wait_timer_at_.reset();
+  carry_out(fsm_.on_wait_expired(clock_.now()));
+}
+
 void provider_core::on_fetch_done(std::uint64_t id, error_code ec, fetch_result result) {
   if (id != fetch_generation_)
     return;  // abandoned by cancel()
@@ -128,8 +184,13 @@ void provider_core::on_fetch_done(std::uint64_t id, error_code ec, fetch_result 
   facts.sent_wall = result.sent_at;
   facts.received_wall = clock_.wall_now();
   facts.server_date = result.server_date;
-  const refresh_action a = ec ? fsm_.on_fetch_failed(now, facts, ec, std::move(result.details))
-                              : fsm_.on_fetch_succeeded(now, facts, result.expires_in);
+  // A refused key may have been rotated since it was read: the file is read once more, and new
+  // credentials get one immediate retry before the refusal is reported.
+  const bool reloaded =
+      ec == error::signature_rejected && follower_ && report(follower_->poll(/*force=*/true));
+  const refresh_action a =
+      ec ? fsm_.on_fetch_failed(now, facts, ec, std::move(result.details), reloaded)
+         : fsm_.on_fetch_succeeded(now, facts, result.expires_in);
   if (a.kind == action_kind::adopt)
     adopt(a.deadlines, result);
 
@@ -164,7 +225,10 @@ void provider_core::carry_out(const refresh_action& a, const waiter_ptr* caller)
     case action_kind::wait:
     case action_kind::wait_and_fetch:
       bump(waits_);
-      waiters_->push_back(*caller);
+      waiters_->push_back(*caller, clock_.now());
+      break;
+    case action_kind::expire_waiters:
+      waiters_->complete_queued_until(clock_.now() - max_wait_, a.error, a.details);
       break;
     case action_kind::fail:
       waiters_->complete(*caller, a.error, nullptr, a.details);
@@ -188,6 +252,7 @@ void provider_core::carry_out(const refresh_action& a, const waiter_ptr* caller)
   if (a.starts_request())
     launch_fetch(a.request);
   sync_timer();
+  sync_wait_timer();
 }
 
 void provider_core::adopt(const token_deadlines& deadlines, fetch_result& result) {
@@ -208,6 +273,8 @@ void provider_core::abandon() {
 }
 
 void provider_core::launch_fetch(const request_plan& plan) {
+  if (follower_)
+    report(follower_->poll(/*force=*/false));  // one stat() when the file is unchanged
   const std::uint64_t id = ++fetch_generation_;
   fetch_started_ = clock_.now();
   fetch_attempt_ = plan.attempt;
@@ -245,6 +312,24 @@ void provider_core::sync_timer() {
   timer_->wait_until(*wake, [self = shared_from_this(), id](error_code ec) {
     if (!ec)
       self->on_timer(id);
+  });
+}
+
+void provider_core::sync_wait_timer() {
+  const std::optional<steady_time> oldest = waiters_->oldest();
+  const std::optional<steady_time> wake =
+      oldest ? std::optional<steady_time>(*oldest + max_wait_) : std::nullopt;
+  if (wake == wait_timer_at_)
+    return;
+  wait_timer_at_ = wake;
+  const std::uint64_t id = ++wait_timer_generation_;
+  if (!wake) {
+    wait_timer_->cancel();
+    return;
+  }
+  wait_timer_->wait_until(*wake, [self = shared_from_this(), id](error_code ec) {
+    if (!ec)
+      self->on_wait_timer(id);
   });
 }
 

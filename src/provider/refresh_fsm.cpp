@@ -32,8 +32,13 @@ refresh_action just(action_kind kind) {
 }  // namespace
 
 refresh_fsm::refresh_fsm(timeline_policy timeline, retry_policy retry,
-                         std::function<double()> random01)
-    : timeline_(timeline), retry_(retry), random01_(std::move(random01)) {
+                         std::function<double()> random01, milliseconds max_wait,
+                         detail::clock_offset offset)
+    : timeline_(timeline),
+      retry_(retry),
+      random01_(std::move(random01)),
+      max_wait_(max_wait),
+      offset_(std::move(offset)) {
   retry_.max_attempts = std::max(1u, retry_.max_attempts);
 }
 
@@ -50,6 +55,7 @@ refresh_action refresh_fsm::start(action_kind kind) {
 refresh_action refresh_fsm::begin_refresh(action_kind kind) {
   attempt_ = 0;
   skew_retried_ = false;
+  credentials_retried_ = false;
   return start(kind);
 }
 
@@ -117,20 +123,37 @@ refresh_action refresh_fsm::on_fetch_succeeded(steady_time now, const answer_fac
 }
 
 refresh_action refresh_fsm::on_fetch_failed(steady_time now, const answer_facts& facts,
-                                            boost::system::error_code ec, error_details details) {
+                                            boost::system::error_code ec, error_details details,
+                                            bool credentials_reloaded) {
   offset_.learn(facts.sent_wall, facts.received_wall, facts.server_date,
                 classify(ec) == failure_class::clock_skew);
+  if (credentials_reloaded && !credentials_retried_) {
+    // Refused, and the credentials changed meanwhile (a rotated key): one retry at once with the
+    // new ones before anyone hears of the refusal.
+    credentials_retried_ = true;
+    last_error_ = ec;
+    last_details_ = std::make_shared<const error_details>(std::move(details));
+    refresh_action a = start(action_kind::retry_at_once);
+    a.error = last_error_;
+    a.details = last_details_;
+    a.retry_in = milliseconds(0);
+    return a;
+  }
   return failed(now, ec, std::make_shared<const error_details>(std::move(details)));
 }
 
-milliseconds refresh_fsm::backoff_delay(failure_kind kind,
-                                        std::optional<milliseconds> retry_after) {
+milliseconds refresh_fsm::backoff_delay(failure_kind kind, std::optional<milliseconds> retry_after,
+                                        bool callers_wait) {
   milliseconds delay;
   if (kind == failure_kind::transient) {
-    // Full jitter: uniform in [0, min(cap, base * 2^(failures-1))].
+    // Full jitter: uniform in [0, min(cap, base * 2^(failures-1))]. With callers waiting the
+    // ceiling stays at half of max_wait, so a waiting caller sees another attempt in time however
+    // far the ceilings grew in earlier rounds.
     const unsigned exponent = std::min(failures_ > 0 ? failures_ - 1 : 0u, 20u);
-    const milliseconds ceiling =
+    milliseconds ceiling =
         std::min<milliseconds>(retry_.max_delay, retry_.base_delay * (1LL << exponent));
+    if (callers_wait)
+      ceiling = std::min(ceiling, max_wait_ / 2);
     delay = milliseconds(static_cast<milliseconds::rep>(ceiling.count() * random01_()));
   } else {
     delay = retry_.permanent_error_backoff;
@@ -164,9 +187,9 @@ refresh_action refresh_fsm::failed(steady_time now, boost::system::error_code ec
   std::optional<milliseconds> retry_after;
   if (last_details_ && last_details_->retry_after)
     retry_after = *last_details_->retry_after;
-  const milliseconds delay = backoff_delay(kind, retry_after);
-
   const bool usable_now = usable(now);
+  const milliseconds delay = backoff_delay(kind, retry_after, !usable_now);
+
   if (usable_now || (kind == failure_kind::transient && attempt_ < retry_.max_attempts)) {
     // With a usable token the failure is invisible: callers keep it while we retry in the
     // background. Without one, the waiters wait through the backoff for the next attempt.
@@ -218,8 +241,28 @@ refresh_action refresh_fsm::on_cancelled() {
   waiters_wait_for_retry_ = false;
   attempt_ = 0;
   skew_retried_ = false;
+  credentials_retried_ = false;
   halted_ = true;
   return just(action_kind::abandon);
+}
+
+refresh_action refresh_fsm::on_wait_expired(steady_time now) {
+  refresh_action a = just(action_kind::expire_waiters);
+  a.error = make_error_code(error::timed_out);
+  if (failures_ > 0 && last_error_) {
+    auto details =
+        std::make_shared<error_details>(last_details_ ? *last_details_ : error_details{});
+    if (details->message.empty())
+      details->message = "last attempt: " + last_error_.message();
+    a.details = std::move(details);
+  } else {
+    auto details = std::make_shared<error_details>();
+    details->message = phase_ == phase::fetching && !usable(now)
+                           ? "no answer from the token endpoint yet; still trying"
+                           : "no token yet; still trying";
+    a.details = std::move(details);
+  }
+  return a;
 }
 
 std::optional<steady_time> refresh_fsm::timeline_wakeup() const {

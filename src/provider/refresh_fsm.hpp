@@ -41,6 +41,8 @@ enum class action_kind {
   back_off,           ///< failed (`error`, `details`): next attempt in `retry_in`; waiters wait on
   fail_waiters,       ///< failed (`error`, `details`), given up: complete the waiters with them
   abandon,            ///< cancelled: drop the request in flight, complete the waiters (aborted)
+  expire_waiters,     ///< max_wait passed: complete the waiters queued that long with `error`
+                      ///< (timeout) and `details`; the refresh goes on
 };
 
 /// A request to start: which attempt of the refresh it is, and the clock offset to sign with.
@@ -83,8 +85,11 @@ struct answer_facts {
 /// and the clock offset learnt from the server. Runs on the provider's strand only.
 class refresh_fsm {
  public:
-  /// random01 returns a uniform value in [0, 1) for the jitter; tests pass a fixed one.
-  refresh_fsm(timeline_policy timeline, retry_policy retry, std::function<double()> random01);
+  /// random01 returns a uniform value in [0, 1) for the jitter; tests pass a fixed one. max_wait:
+  /// how long a caller may wait (provider_options::max_wait); the backoff ceiling of rounds with
+  /// callers waiting stays at half of it.
+  refresh_fsm(timeline_policy timeline, retry_policy retry, std::function<double()> random01,
+              milliseconds max_wait = milliseconds::max(), detail::clock_offset offset = {});
   /// The same with the timeline's two durations given apart.
   refresh_fsm(std::chrono::seconds refresh_ahead, std::chrono::seconds expiry_margin,
               retry_policy retry, std::function<double()> random01)
@@ -99,9 +104,12 @@ class refresh_fsm {
   /// of the failed kinds.
   refresh_action on_fetch_succeeded(steady_time now, const answer_facts& facts,
                                     std::chrono::seconds expires_in);
-  /// The request failed: retry_at_once, back_off or fail_waiters.
+  /// The request failed: retry_at_once, back_off or fail_waiters. credentials_reloaded: the
+  /// shell re-read the credentials after this refusal and they changed: one immediate retry with
+  /// them per refresh, before the refusal is reported.
   refresh_action on_fetch_failed(steady_time now, const answer_facts& facts,
-                                 boost::system::error_code ec, error_details details);
+                                 boost::system::error_code ec, error_details details,
+                                 bool credentials_reloaded = false);
   /// The timer fired: fetch or none.
   refresh_action on_timer(steady_time now);
   /// A cache hit found the token past its soft point with no refresh running (the timer could not
@@ -111,6 +119,10 @@ class refresh_fsm {
   refresh_action on_invalidated(steady_time now);
   /// cancel(): abandon. The cached token stays.
   refresh_action on_cancelled();
+  /// The oldest waiters have waited max_wait: expire_waiters, with error::timeout and the details
+  /// of the last failure since the last success (or a message saying no answer came yet). The
+  /// refresh goes on in the background.
+  refresh_action on_wait_expired(steady_time now);
 
   // State, for the shell and tests.
   /// When the timer should fire next, if at all (never after cancel() until a request starts).
@@ -133,7 +145,8 @@ class refresh_fsm {
   refresh_action begin_refresh(action_kind kind);
   refresh_action failed(steady_time now, boost::system::error_code ec,
                         std::shared_ptr<const error_details> details);
-  milliseconds backoff_delay(failure_kind kind, std::optional<milliseconds> retry_after);
+  milliseconds backoff_delay(failure_kind kind, std::optional<milliseconds> retry_after,
+                             bool callers_wait);
   refresh_action remembered_failure() const;
   std::optional<steady_time> timeline_wakeup() const;
 
@@ -151,6 +164,8 @@ class refresh_fsm {
   unsigned attempt_ = 0;                    // attempts in the current refresh
   unsigned failures_ = 0;                   // consecutive failures, for the backoff exponent
   bool skew_retried_ = false;
+  bool credentials_retried_ = false;  // the immediate retry after re-read credentials is spent
+  milliseconds max_wait_;
   bool halted_ = false;  // cancelled: no timer until the next request starts
   boost::system::error_code last_error_;
   std::shared_ptr<const error_details> last_details_;

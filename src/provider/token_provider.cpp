@@ -21,8 +21,10 @@ void check_options(const provider_options& options) {
   auto invalid = [](const std::string& what) {
     throw token_error(make_error_code(error::invalid_option), "provider_options: " + what);
   };
-  if (options.refresh_ahead.count() < 0)
-    invalid("refresh_ahead must not be negative");
+  if (options.refresh_ahead.count() < 0 && options.refresh_ahead != auto_refresh_ahead)
+    invalid("refresh_ahead must not be negative (except auto_refresh_ahead, the default)");
+  if (options.max_wait.count() <= 0)
+    invalid("max_wait must be positive");
   if (options.expiry_margin.count() < 0)
     invalid("expiry_margin must not be negative");
   if (options.retry.base_delay.count() <= 0)
@@ -36,6 +38,8 @@ void check_options(const provider_options& options) {
 }
 
 detail::fetch_function https_fetch(const credentials& creds, const request_options& options) {
+  // Built from the credentials at hand each time they change (key rotation); the TLS context is
+  // shared process-wide, so this parses no trust store.
   boost::system::error_code ec;
   error_details details;
   auto client = detail::make_token_client(creds, options, ec, details);
@@ -130,6 +134,27 @@ std::shared_ptr<provider_core> provider_access::make_core(asio::any_io_executor 
                                          std::move(env));
 }
 
+void provider_access::validate(const credentials& creds, const provider_options& options) {
+  check_options(options);
+  https_fetch(creds, options);
+}
+
+std::shared_ptr<provider_core> provider_access::make_https_core(asio::any_io_executor ex,
+                                                                credentials creds,
+                                                                provider_options options,
+                                                                provider_environment env) {
+  check_options(options);
+  const request_options request = options;
+  std::vector<std::string> warnings = creds.warnings;  // e.g. a file others can read
+  auto follower = std::make_unique<credentials_follower>(
+      std::move(creds), [request](const credentials& c) { return https_fetch(c, request); });
+  auto core = std::make_shared<provider_core>(std::move(ex), follower->fetch(), std::move(options),
+                                              std::move(env));
+  core->follow(std::move(follower));
+  core->report_warnings(std::move(warnings));
+  return core;
+}
+
 token_provider provider_access::make(asio::any_io_executor ex, fetch_function fetch,
                                      provider_options options, provider_environment env) {
   return token_provider(
@@ -142,9 +167,8 @@ token_provider::token_provider(std::shared_ptr<detail::provider_core> core)
 
 token_provider::token_provider(asio::any_io_executor ex, credentials creds,
                                provider_options options)
-    : token_provider(detail::provider_access::make_core(ex, https_fetch(creds, options), options)) {
-  core_->report_warnings(creds.warnings);  // e.g. a credentials file others can read
-}
+    : token_provider(detail::provider_access::make_https_core(std::move(ex), std::move(creds),
+                                                              std::move(options))) {}
 
 token_provider::~token_provider() {
   if (core_)
@@ -171,6 +195,10 @@ void token_provider::invalidate(const access_token& rejected) {
 
 void token_provider::cancel() {
   core_->cancel();
+}
+
+void token_provider::update_credentials(credentials creds) {
+  core_->update_credentials(std::move(creds));
 }
 
 provider_stats token_provider::stats() const {

@@ -52,8 +52,9 @@ void waiter_list::on_cancelled(const waiter_ptr& w) {
     complete(w, asio::error::operation_aborted, nullptr, nullptr);
 }
 
-void waiter_list::push_back(const waiter_ptr& w) {
+void waiter_list::push_back(const waiter_ptr& w, steady_time queued_at) {
   waiter* raw = w.get();
+  raw->queued_at = queued_at;
   raw->self = w;
   raw->prev = tail_;
   raw->next = nullptr;
@@ -61,6 +62,12 @@ void waiter_list::push_back(const waiter_ptr& w) {
   tail_ = raw;
   raw->queued = true;
   ++size_;
+}
+
+std::optional<steady_time> waiter_list::oldest() const noexcept {
+  if (head_ == nullptr)
+    return std::nullopt;
+  return head_->queued_at;
 }
 
 waiter_list::waiter_ptr waiter_list::remove(waiter& w) {
@@ -141,8 +148,20 @@ struct waiter_list::completion_batch {
 
 void waiter_list::complete_all(error_code ec, std::shared_ptr<const access_token> token,
                                std::shared_ptr<const error_details> details) {
+  complete_front(std::nullopt, ec, std::move(token), std::move(details));
+}
+
+std::size_t waiter_list::complete_queued_until(steady_time cutoff, error_code ec,
+                                               std::shared_ptr<const error_details> details) {
+  return complete_front(cutoff, ec, nullptr, std::move(details));
+}
+
+std::size_t waiter_list::complete_front(const std::optional<steady_time>& cutoff, error_code ec,
+                                        std::shared_ptr<const access_token> token,
+                                        std::shared_ptr<const error_details> details) {
   if (ec)
     token.reset();
+  std::size_t completed = 0;
   std::optional<completion_batch> batch;
   auto flush = [&] {
     if (!batch)
@@ -151,9 +170,10 @@ void waiter_list::complete_all(error_code ec, std::shared_ptr<const access_token
     post_to(target, fallback_, std::move(*batch));
     batch.reset();
   };
-  while (head_ != nullptr) {
+  while (head_ != nullptr && (!cutoff || head_->queued_at <= *cutoff)) {
     waiter_ptr w = remove(*head_);
     w->done = true;
+    ++completed;
     if (batch && (batch->waiters.size() == completion_batch_size || !(batch->ex == w->executor)))
       flush();
     if (!batch) {
@@ -163,6 +183,7 @@ void waiter_list::complete_all(error_code ec, std::shared_ptr<const access_token
     batch->waiters.push_back(std::move(w));
   }
   flush();
+  return completed;
 }
 
 }  // namespace here::oauth::detail

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 #include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -12,6 +13,8 @@
 #include <here/oauth/access_token.hpp>
 #include <here/oauth/error.hpp>
 #include <here/oauth/token_provider.hpp>
+
+#include "provider/timeline.hpp"
 
 namespace here::oauth::detail {
 
@@ -46,7 +49,11 @@ class waiter_list : public std::enable_shared_from_this<waiter_list> {
   // Strand only.
   /// Whether w has been completed (e.g. cancelled before it was queued).
   static bool done(const waiter& w) noexcept;
-  void push_back(const waiter_ptr& w);
+  /// Queues w; queued_at (the strand's "now", so never decreasing) is when its wait began: the list
+  /// stays in deadline order for a shared max_wait, and one timer for the oldest waiter suffices.
+  void push_back(const waiter_ptr& w, steady_time queued_at = {});
+  /// When the oldest queued waiter was queued, if any.
+  std::optional<steady_time> oldest() const noexcept;
   /// Completes one waiter, queued or not: with the token (ec clear) or the error and its details.
   void complete(const waiter_ptr& w, boost::system::error_code ec,
                 std::shared_ptr<const access_token> token,
@@ -54,6 +61,10 @@ class waiter_list : public std::enable_shared_from_this<waiter_list> {
   /// Completes every queued waiter in arrival order, as complete() would.
   void complete_all(boost::system::error_code ec, std::shared_ptr<const access_token> token,
                     std::shared_ptr<const error_details> details);
+  /// Completes, as complete_all() would, the queued waiters queued at or before cutoff (the oldest
+  /// ones); the others stay. Returns how many it completed.
+  std::size_t complete_queued_until(steady_time cutoff, boost::system::error_code ec,
+                                    std::shared_ptr<const error_details> details);
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
 
@@ -64,6 +75,9 @@ class waiter_list : public std::enable_shared_from_this<waiter_list> {
                       const std::shared_ptr<const access_token>& token,
                       const std::shared_ptr<const error_details>& details);
   waiter_ptr remove(waiter& w);
+  std::size_t complete_front(const std::optional<steady_time>& cutoff, boost::system::error_code ec,
+                             std::shared_ptr<const access_token> token,
+                             std::shared_ptr<const error_details> details);
 
   boost::asio::any_io_executor fallback_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
@@ -85,6 +99,7 @@ struct waiter_list::waiter {
   boost::asio::any_completion_executor executor;
   waiter* prev = nullptr;
   waiter* next = nullptr;
+  steady_time queued_at{};
   std::shared_ptr<waiter> self;
   bool queued = false;
   bool done = false;

@@ -4,6 +4,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "common/ascii.hpp"
+#include "credentials/scope.hpp"
 #include "transport/tls_context_cache.hpp"
 
 namespace here::oauth::detail {
@@ -94,10 +95,12 @@ std::shared_ptr<token_client> make_token_client(const credentials& creds,
   }
 
   request_signer signer(creds.access_key_id, creds.access_key_secret);
+  request_options sent = options;  // here.token.scope when the option names none
+  sent.scope = std::string(effective_scope(creds, options));
   if (options.transport) {
     // A custom transport moves the bytes: no trust store to load, no proxy to choose.
-    return std::make_shared<token_client>(std::move(*target), std::move(signer), options, nullptr,
-                                          std::nullopt);
+    return std::make_shared<token_client>(std::move(*target), std::move(signer), std::move(sent),
+                                          nullptr, std::nullopt);
   }
 
   proxy_choice proxy = select_proxy(options, target->https, target->host, target->port, env);
@@ -110,7 +113,7 @@ std::shared_ptr<token_client> make_token_client(const credentials& creds,
     if (!tls)
       return nullptr;
   }
-  return std::make_shared<token_client>(std::move(*target), std::move(signer), options,
+  return std::make_shared<token_client>(std::move(*target), std::move(signer), std::move(sent),
                                         std::move(tls), std::move(proxy.proxy));
 }
 

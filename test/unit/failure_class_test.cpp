@@ -23,7 +23,8 @@ TEST(FailureClass, EveryErrorOfOursHasItsClass) {
   EXPECT_EQ(classify(error::timestamp_rejected), failure_class::clock_skew);
   for (error e :
        {error::rate_limited, error::server_error, error::malformed_response,
-        error::response_too_large, error::timeout, error::proxy_error, error::backing_off}) {
+        error::response_too_large, error::timeout, error::proxy_error, error::backing_off,
+        error::timed_out}) {
     EXPECT_EQ(classify(e), failure_class::transient) << make_error_code(e).message();
   }
 }

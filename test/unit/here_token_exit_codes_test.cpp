@@ -31,7 +31,8 @@ TEST(HereTokenExitCodes, EachErrorHasItsCode) {
   }
   for (error e :
        {error::rate_limited, error::server_error, error::malformed_response,
-        error::response_too_large, error::timeout, error::proxy_error, error::backing_off}) {
+        error::response_too_large, error::timeout, error::proxy_error, error::backing_off,
+        error::timed_out}) {
     EXPECT_EQ(exit_code_for(make_error_code(e)), exit_code::unavailable) << static_cast<int>(e);
   }
   EXPECT_EQ(exit_code_for(boost::asio::error::connection_refused), exit_code::unavailable);
@@ -61,7 +62,7 @@ TEST(HereTokenExitCodes, FollowTheFailureClass) {
 
 TEST(HereTokenExitCodes, EveryKnownErrorOfOursHasADocumentedCode) {
   for (int value = static_cast<int>(error::credentials_file_unreadable);
-       value <= static_cast<int>(error::backing_off); ++value) {
+       value <= static_cast<int>(error::timed_out); ++value) {
     const exit_code code = exit_code_for(make_error_code(static_cast<error>(value)));
     EXPECT_NE(code, exit_code::internal) << value;
     EXPECT_NE(code, exit_code::success) << value;
@@ -71,7 +72,7 @@ TEST(HereTokenExitCodes, EveryKnownErrorOfOursHasADocumentedCode) {
 TEST(HereTokenExitCodes, UnknownValuesOfOurCategoryAreInternal) {
   // A value this version does not know, even 0 (which Boost treats as "no error"), is a bug.
   EXPECT_EQ(exit_code_for({0, error_category()}), exit_code::internal);
-  EXPECT_EQ(exit_code_for({static_cast<int>(error::backing_off) + 1, error_category()}),
+  EXPECT_EQ(exit_code_for({static_cast<int>(error::timed_out) + 1, error_category()}),
             exit_code::internal);
   EXPECT_EQ(exit_code_for({-1, error_category()}), exit_code::internal);
   EXPECT_EQ(to_int(exit_code::internal), 1);

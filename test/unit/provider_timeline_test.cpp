@@ -42,6 +42,8 @@ struct ProviderTimeline : ::testing::Test {
 
   static provider_options retries() {
     provider_options o;
+    o.refresh_ahead = 300s;  // explicit: the soft point of the default is provider_spread_test's
+    o.max_wait = 1min;
     o.retry.base_delay = 200ms;
     o.retry.max_delay = 30s;
     o.retry.max_attempts = 4;

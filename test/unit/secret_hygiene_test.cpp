@@ -236,7 +236,8 @@ TEST(SecretHygieneOptions, InvalidConfigurationsNeverShowTheSecret) {
     o.proxy = "http://user:" + std::string(the_secret) + "@proxy:notaport";
   });
   add([](credentials&, provider_options& o) { o.ca_file = "/nonexistent/ca.pem"; });
-  add([](credentials&, provider_options& o) { o.refresh_ahead = -1s; });
+  add([](credentials&, provider_options& o) { o.refresh_ahead = -2s; });
+  add([](credentials&, provider_options& o) { o.max_wait = 0ms; });
   add([](credentials&, provider_options& o) { o.expiry_margin = -1s; });
   add([](credentials&, provider_options& o) { o.retry.base_delay = 0ms; });
   add([](credentials&, provider_options& o) { o.retry.max_delay = 1ms; });
@@ -261,9 +262,9 @@ TEST(SecretHygieneOptions, InvalidConfigurationsNeverShowTheSecret) {
                       });
     io.restart();
     io.run();
-    if (options.refresh_ahead.count() >= 0 && options.expiry_margin.count() >= 0 &&
-        options.retry.base_delay.count() > 0 && options.retry.max_delay.count() > 1 &&
-        options.retry.permanent_error_backoff.count() >= 0) {
+    if (options.refresh_ahead >= auto_refresh_ahead && options.max_wait.count() > 0 &&
+        options.expiry_margin.count() >= 0 && options.retry.base_delay.count() > 0 &&
+        options.retry.max_delay.count() > 1 && options.retry.permanent_error_backoff.count() >= 0) {
       EXPECT_TRUE(got) << "fetch_token accepted a bad request configuration";
     }
     expect_clean(result.details, "async_fetch_token details");

@@ -299,6 +299,16 @@ void local_token_server::set_token_lifetime(std::chrono::seconds lifetime) {
   impl_->endpoint.set_token_lifetime(lifetime);
 }
 
+void local_token_server::set_credentials(std::string key_id, std::string secret) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->options.access_key_id = std::move(key_id);
+  impl_->options.access_key_secret = std::move(secret);
+  endpoint_settings settings = impl_->endpoint.settings();
+  settings.access_key_id = impl_->options.access_key_id;
+  settings.access_key_secret = impl_->options.access_key_secret;
+  impl_->endpoint = token_endpoint(std::move(settings));
+}
+
 void local_token_server::set_fault_rate(double probability, std::uint64_t seed) {
   std::lock_guard lock(impl_->mutex);
   impl_->fault_probability = std::clamp(probability, 0.0, 1.0);

@@ -98,6 +98,9 @@ class local_token_server {
   std::size_t pending_replies() const;
   void set_clock_shift(std::chrono::seconds shift);
   void set_token_lifetime(std::chrono::seconds lifetime);
+  /// Key rotation: from now on only this key is accepted (the old one gets 401300), and
+  /// credentials() and write_credentials_file() give it. Remembered nonces are forgotten.
+  void set_credentials(std::string key_id, std::string secret);
   /// From now on, each request without a script gets a random fault with this probability (0
   /// turns it off): hang, close_before_response, close_mid_response, 503, 429, malformed_json,
   /// non_json_body, a 200 ms delay or a 1 ms/byte trickle. The same seed gives the same sequence.

@@ -158,6 +158,9 @@ std::string describe_event(const provider_event& event) {
     case provider_event::kind::warning:
       line = "warning: " + event.details.message;
       break;
+    case provider_event::kind::credentials_reloaded:
+      line = event.details.message;
+      break;
   }
   return one_line(line);
 }

@@ -8,10 +8,10 @@ namespace {
 
 /// Whether ec is one of the here.oauth errors this version knows (classify() calls any other
 /// value of the category a configuration error; here-token has always called it a bug: exit 1).
-/// error::backing_off is the last enumerator of here::oauth::error.
+/// error::timed_out is the last enumerator of here::oauth::error.
 bool is_known_here_error(const boost::system::error_code& ec) {
   return ec.value() >= static_cast<int>(error::credentials_file_unreadable) &&
-         ec.value() <= static_cast<int>(error::backing_off);
+         ec.value() <= static_cast<int>(error::timed_out);
 }
 
 }  // namespace

@@ -36,6 +36,8 @@ enum class error {
   invalid_option,        ///< an option's value is out of range or inconsistent
   // provider
   backing_off,  ///< the last failure is still being served while its backoff runs
+  timed_out,    ///< a caller waited provider_options::max_wait for a token; the provider goes on
+                ///< trying, and the details carry the last failure
 };
 
 const boost::system::error_category& error_category() noexcept;

@@ -33,9 +33,18 @@ struct retry_policy {
 /// What the provider reports to the optional event callback. Never contains the secret or a whole
 /// token.
 struct provider_event {
-  /// warning: emitted once when the provider starts, for each of credentials::warnings; the text
-  /// is in details.message.
-  enum class kind { request_started, request_succeeded, request_failed, warning };
+  /// warning: emitted once when the provider starts, for each of credentials::warnings, and when a
+  /// changed credentials file cannot be used (the previous credentials stay); the text is in
+  /// details.message. credentials_reloaded: the credentials changed (the file was rewritten, or
+  /// update_credentials()); used from the next request on. details.message says where from,
+  /// never what they are.
+  enum class kind {
+    request_started,
+    request_succeeded,
+    request_failed,
+    warning,
+    credentials_reloaded
+  };
   kind type = kind::request_started;  ///< what happened
   unsigned attempt = 1;  ///< 1 for the first attempt of a refresh, 2 for its first retry…
   std::chrono::milliseconds duration{};  ///< for succeeded/failed: how long the request took
@@ -57,16 +66,26 @@ struct provider_stats {
   std::uint64_t waits = 0;       ///< token()/async_token() calls that waited for a request
 };
 
+/// provider_options::refresh_ahead's default: refresh at about half the token's lifetime, less a
+/// random spread drawn once per provider (docs/caching-and-refresh.md).
+inline constexpr std::chrono::seconds auto_refresh_ahead{-1};
+
 /// Options of a token_provider: the request (scope, TLS, proxy, timeout…) plus caching and retries.
 struct provider_options : request_options {
-  /// The soft point: a refresh starts this long before expiry (at most half the lifetime), while
-  /// callers keep getting the cached token.
-  std::chrono::seconds refresh_ahead{300};
+  /// The soft point, where a refresh starts while callers keep getting the cached token. By default
+  /// (auto_refresh_ahead) at half the lifetime less a random spread of up to a tenth of that half,
+  /// drawn once per provider (a 24 h token: between 10 h 48 min and 12 h). Set to 0 or more, a
+  /// refresh starts this long before expiry (at most half the lifetime).
+  std::chrono::seconds refresh_ahead{auto_refresh_ahead};
   /// The hard point: a token this close to expiry (at most a tenth of the lifetime) is not handed
   /// out any more; callers wait for the refresh.
   std::chrono::seconds expiry_margin{30};
   /// How failed requests are retried and errors cached (docs/caching-and-refresh.md).
   retry_policy retry;
+  /// The longest a caller waits for a token: then it completes with error::timeout, carrying the
+  /// last failure's details, while the provider goes on trying. Must be positive. Backoff delays
+  /// of rounds with callers waiting stay below half of it.
+  std::chrono::milliseconds max_wait{15000};
   /// Called on the provider's strand for every request started, succeeded or failed. Keep it quick.
   std::function<void(const provider_event&)> on_event;
 };

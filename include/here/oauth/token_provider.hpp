@@ -89,6 +89,15 @@ class token_provider {
   /// timer. The cached token stays; a later call starts afresh.
   void cancel();
 
+  /// New credentials (from a secret manager, say), used from the next request on; the cached
+  /// token stays in use until its hard point or invalidate(). Their file, if they were loaded from
+  /// one, is followed from then on. Emits provider_event::kind::credentials_reloaded. Throws
+  /// token_error when they cannot be used (an empty key, an invalid endpoint URL). Any thread.
+  ///
+  /// Credentials loaded from a file need no call: the provider re-reads the file before a request
+  /// when it changed, and once more after a credentials refusal (docs/credentials.md).
+  void update_credentials(credentials creds);
+
   /// Counters since construction (requests, failures, retries, cache hits, waits). Never blocks.
   provider_stats stats() const;
   /// The executor given to the constructor, on which the provider does its own work.
