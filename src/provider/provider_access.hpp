@@ -31,7 +31,14 @@ struct provider_access {
   static std::shared_ptr<provider_core> make_core(boost::asio::any_io_executor ex,
                                                   fetch_function fetch, provider_options options,
                                                   provider_environment env = {});
-  /// The HTTPS provider of token_provider's constructor: its credentials followed for rotation.
+  /// A provider whose credentials are followed for rotation (their file, update_credentials()),
+  /// each set of credentials getting its transport from `factory` (the soak counts requests
+  /// around the real HTTPS one).
+  static std::shared_ptr<provider_core> make_following(boost::asio::any_io_executor ex,
+                                                       credentials creds, fetch_factory factory,
+                                                       provider_options options,
+                                                       provider_environment env = {});
+  /// The HTTPS provider of token_provider's constructor: make_following() over https_fetch.
   static std::shared_ptr<provider_core> make_https_core(boost::asio::any_io_executor ex,
                                                         credentials creds, provider_options options,
                                                         provider_environment env = {});

@@ -143,11 +143,21 @@ std::shared_ptr<provider_core> provider_access::make_https_core(asio::any_io_exe
                                                                 credentials creds,
                                                                 provider_options options,
                                                                 provider_environment env) {
-  check_options(options);
   const request_options request = options;
+  return make_following(
+      std::move(ex), std::move(creds),
+      [request](const credentials& c) { return https_fetch(c, request); }, std::move(options),
+      std::move(env));
+}
+
+std::shared_ptr<provider_core> provider_access::make_following(asio::any_io_executor ex,
+                                                               credentials creds,
+                                                               fetch_factory factory,
+                                                               provider_options options,
+                                                               provider_environment env) {
+  check_options(options);
   std::vector<std::string> warnings = creds.warnings;  // e.g. a file others can read
-  auto follower = std::make_unique<credentials_follower>(
-      std::move(creds), [request](const credentials& c) { return https_fetch(c, request); });
+  auto follower = std::make_unique<credentials_follower>(std::move(creds), std::move(factory));
   auto core = std::make_shared<provider_core>(std::move(ex), follower->fetch(), std::move(options),
                                               std::move(env));
   core->follow(std::move(follower));

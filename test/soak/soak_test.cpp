@@ -18,7 +18,11 @@
 //     end; not under sanitizers, whose allocators keep quarantines: LeakSanitizer covers leaks
 //     there);
 //  6. errors returned to callers carry an error code (the SDK's own, or the Asio/SSL code of a
-//     dropped connection) and details; they are counted by kind.
+//     dropped connection) and details; they are counted by kind;
+//  7. the key is rotated once, midway: the server accepts only a new key from then on and the
+//     credentials file the provider was loaded from is replaced (written aside, then renamed, as
+//     a deployment would). The provider follows the file and keeps getting tokens with the new
+//     key; callers see no error while a token is usable (4. still holds across the rotation).
 //
 // Duration: HERE_OAUTH_SOAK_SECONDS (default 30; 20 under sanitizers), always ≤ 60 s. Under
 // sanitizers the coroutines pause a little longer between calls (the load scales down), but there
@@ -53,11 +57,13 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <here/oauth/credentials.hpp>
 #include <here/oauth/fetch_token.hpp>
 #include <here/oauth/token_provider.hpp>
 
 #include "local_token_server.hpp"
 #include "provider/provider_access.hpp"
+#include "temp_dir.hpp"
 #include "transport/token_client.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -221,6 +227,10 @@ TEST(FaultSoak, ThousandCoroutinesOnFourThreadsAgainstAFaultyEndpoint) {
   so.threads = 1;
   test_support::local_token_server server(so);
   server.set_fault_rate(0.2, 20261129);
+  // The provider's credentials come from a file, so that it can follow the rotation (7.).
+  const test_support::temp_dir dir("here-oauth-soak");
+  const std::filesystem::path credentials_file = dir.path() / "credentials.properties";
+  server.write_credentials_file(credentials_file);
 
   asio::io_context io(threads);
   soak_counters c;
@@ -228,6 +238,7 @@ TEST(FaultSoak, ThousandCoroutinesOnFourThreadsAgainstAFaultyEndpoint) {
   std::atomic<int> in_flight{0};
   std::atomic<int> max_in_flight{0};
   std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> reloads{0};
 
   provider_options options;
   options.ca_file = server.ca_file();
@@ -238,30 +249,37 @@ TEST(FaultSoak, ThousandCoroutinesOnFourThreadsAgainstAFaultyEndpoint) {
   options.on_event = [&](const provider_event& e) {
     if (e.type == provider_event::kind::request_succeeded)
       windows.adopted(e, lifetime);
+    if (e.type == provider_event::kind::credentials_reloaded)
+      ++reloads;
   };
 
-  // The real HTTPS fetch, counted around: a request is in flight from its start until its
-  // completion handler runs.
-  boost::system::error_code setup_ec;
-  error_details setup_details;
-  auto client = detail::make_token_client(server.credentials(), options, setup_ec, setup_details);
-  ASSERT_TRUE(client) << setup_ec.message() << ": " << setup_details.message;
-  detail::fetch_function fetch = [&, client](asio::any_io_executor ex, std::chrono::seconds offset,
-                                             detail::fetch_handler handler) {
-    const int now_in_flight = ++in_flight;
-    int seen = max_in_flight.load();
-    while (now_in_flight > seen && !max_in_flight.compare_exchange_weak(seen, now_in_flight)) {
-    }
-    ++requests;
-    detail::async_fetch(
-        client, std::move(ex), offset,
-        detail::fetch_handler(
-            [&, h = std::move(handler)](boost::system::error_code ec, fetch_result r) mutable {
-              --in_flight;
-              std::move(h)(ec, std::move(r));
-            }));
+  // The real HTTPS fetch of each set of credentials, counted around: a request is in flight from
+  // its start until its completion handler runs.
+  const request_options request = options;
+  detail::fetch_factory counted_https = [&, request](const credentials& creds) {
+    boost::system::error_code ec;
+    error_details details;
+    auto client = detail::make_token_client(creds, request, ec, details);
+    if (!client)
+      throw token_error(ec, details);
+    return detail::fetch_function([&, client](asio::any_io_executor ex, std::chrono::seconds offset,
+                                              detail::fetch_handler handler) {
+      const int now_in_flight = ++in_flight;
+      int seen = max_in_flight.load();
+      while (now_in_flight > seen && !max_in_flight.compare_exchange_weak(seen, now_in_flight)) {
+      }
+      ++requests;
+      detail::async_fetch(
+          client, std::move(ex), offset,
+          detail::fetch_handler(
+              [&, h = std::move(handler)](boost::system::error_code ec, fetch_result r) mutable {
+                --in_flight;
+                std::move(h)(ec, std::move(r));
+              }));
+    });
   };
-  auto provider = detail::provider_access::make_unique(io.get_executor(), fetch, options);
+  auto provider = detail::provider_access::wrap(detail::provider_access::make_following(
+      io.get_executor(), load_credentials(credentials_file), counted_https, options));
 
   std::atomic<bool> stop{false};
   std::mutex done_mutex;
@@ -349,6 +367,13 @@ TEST(FaultSoak, ThousandCoroutinesOnFourThreadsAgainstAFaultyEndpoint) {
   const std::uint64_t calls_after_warm_up = c.finished.load();
   std::this_thread::sleep_until(t0 + warm_up + (duration - warm_up) / 2);
   const std::size_t heap_midway = heap_in_use();
+  // 7. The key is rotated: the old one is refused from now on, and the file the provider was
+  // loaded from is replaced (written aside, then renamed over it).
+  server.set_credentials("soak-rotated-key-id", "soak rotated secret with = and +");
+  server.write_credentials_file(dir.path() / "credentials.properties.new");
+  std::filesystem::rename(dir.path() / "credentials.properties.new", credentials_file);
+  const std::uint64_t tokens_at_rotation = c.tokens.load();
+  const std::size_t issued_at_rotation = server.issued_tokens().size();
   std::this_thread::sleep_until(t0 + duration);
   const std::size_t heap_at_end = heap_in_use();
   const std::uint64_t calls_at_end = c.finished.load();
@@ -398,12 +423,13 @@ TEST(FaultSoak, ThousandCoroutinesOnFourThreadsAgainstAFaultyEndpoint) {
     std::printf("soak: error '%s': %llu\n", kind.c_str(), static_cast<unsigned long long>(n));
   std::printf(
       "soak: provider stats: %llu requests, %llu failures, %llu retries, %llu hits, %llu "
-      "waits\n",
+      "waits; credentials reloaded %llu times\n",
       static_cast<unsigned long long>(stats.requests),
       static_cast<unsigned long long>(stats.failures),
       static_cast<unsigned long long>(stats.retries),
       static_cast<unsigned long long>(stats.cache_hits),
-      static_cast<unsigned long long>(stats.waits));
+      static_cast<unsigned long long>(stats.waits),
+      static_cast<unsigned long long>(reloads.load()));
   for (const auto& s : c.samples)
     std::printf("soak: violation: %s\n", s.c_str());
 
@@ -428,6 +454,11 @@ TEST(FaultSoak, ThousandCoroutinesOnFourThreadsAgainstAFaultyEndpoint) {
   EXPECT_GT(stats.failures, 0u);
   EXPECT_GT(c.hits.load(), c.waited.load());
   EXPECT_EQ(stats.requests, requests.load());
+  // 7. the rotation was followed: the file was re-read (once, as it changed once), and the server
+  // (which refuses the old key since) went on issuing tokens that callers got.
+  EXPECT_EQ(reloads.load(), 1u);
+  EXPECT_GE(issued.size(), issued_at_rotation + static_cast<std::size_t>(duration / lifetime / 4));
+  EXPECT_GT(c.tokens.load(), tokens_at_rotation + coroutines);
   // 5. memory stops growing after warm-up. The server keeps a record of every request and token
   // (a few KiB per second); a leak of even a few bytes per call would pass 1 MiB.
   if (!under_sanitizer) {

@@ -21,10 +21,9 @@ TEST(FailureClass, EveryErrorOfOursHasItsClass) {
   for (error e : {error::signature_rejected, error::request_rejected, error::redirect_refused})
     EXPECT_EQ(classify(e), failure_class::refused) << make_error_code(e).message();
   EXPECT_EQ(classify(error::timestamp_rejected), failure_class::clock_skew);
-  for (error e :
-       {error::rate_limited, error::server_error, error::malformed_response,
-        error::response_too_large, error::timeout, error::proxy_error, error::backing_off,
-        error::timed_out}) {
+  for (error e : {error::rate_limited, error::server_error, error::malformed_response,
+                  error::response_too_large, error::timeout, error::proxy_error, error::backing_off,
+                  error::timed_out}) {
     EXPECT_EQ(classify(e), failure_class::transient) << make_error_code(e).message();
   }
 }

@@ -29,10 +29,9 @@ TEST(HereTokenExitCodes, EachErrorHasItsCode) {
                   error::redirect_refused}) {
     EXPECT_EQ(exit_code_for(make_error_code(e)), exit_code::refused) << static_cast<int>(e);
   }
-  for (error e :
-       {error::rate_limited, error::server_error, error::malformed_response,
-        error::response_too_large, error::timeout, error::proxy_error, error::backing_off,
-        error::timed_out}) {
+  for (error e : {error::rate_limited, error::server_error, error::malformed_response,
+                  error::response_too_large, error::timeout, error::proxy_error, error::backing_off,
+                  error::timed_out}) {
     EXPECT_EQ(exit_code_for(make_error_code(e)), exit_code::unavailable) << static_cast<int>(e);
   }
   EXPECT_EQ(exit_code_for(boost::asio::error::connection_refused), exit_code::unavailable);
