@@ -309,6 +309,7 @@ token_response_view view_of(const http_response& response) {
   view.retry_after = response.header("Retry-After");
   view.location = response.header("Location");
   view.content_type = response.header("Content-Type");
+  view.content_encoding = response.header("Content-Encoding");
   view.body = response.body;
   return view;
 }
@@ -343,13 +344,48 @@ std::optional<std::chrono::seconds> parse_retry_after(
   return whole(*date) - whole(from);
 }
 
+namespace {
+
+/// A Content-Encoding other than identity: the body is compressed (or otherwise transformed) and
+/// cannot be read as JSON. The request never asks for one (no Accept-Encoding), so it is named
+/// rather than reported as "not JSON".
+std::optional<std::string> unasked_encoding(const token_response_view& r) {
+  std::string_view coding = r.content_encoding;
+  while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
+    coding.remove_prefix(1);
+  while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
+    coding.remove_suffix(1);
+  if (coding.empty() || r.body.empty() || iequals(coding, "identity"))
+    return std::nullopt;
+  return "Content-Encoding '" + sanitize_excerpt(coding, 40) +
+         "', which the request did not ask for (" + std::to_string(r.body.size()) +
+         " bytes, not decoded)";
+}
+
+}  // namespace
+
 parsed_token_response parse_token_response(const token_response_view& response,
                                            std::chrono::system_clock::time_point sent_at) {
   parsed_token_response out;
   if (!response.date.empty())
     out.server_date = parse_http_date(response.date);
+  const std::optional<std::string> encoding = unasked_encoding(response);
   if (response.status >= 200 && response.status < 300) {
+    if (encoding) {
+      out.ec = error::malformed_response;
+      out.details.http_status = response.status;
+      out.details.message = "the token response is encoded with " + *encoding;
+      return out;
+    }
     parse_success(response, sent_at, out);
+  } else if (encoding) {
+    // The status still says what happened (401, 503 and its Retry-After...); only the body is
+    // unreadable.
+    token_response_view unread = response;
+    unread.body = {};
+    parse_error(unread, sent_at, out);
+    const std::string note = "error body encoded with " + *encoding;
+    out.details.message = out.details.message.empty() ? note : out.details.message + "; " + note;
   } else {
     parse_error(response, sent_at, out);
   }

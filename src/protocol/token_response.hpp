@@ -21,10 +21,11 @@ inline constexpr std::chrono::seconds max_plausible_lifetime{366L * 24 * 3600};
 /// The parts of an answer the parser looks at. Empty header views mean "not sent".
 struct token_response_view {
   unsigned status = 0;
-  std::string_view date;          ///< Date
-  std::string_view retry_after;   ///< Retry-After
-  std::string_view location;      ///< Location
-  std::string_view content_type;  ///< Content-Type
+  std::string_view date;              ///< Date
+  std::string_view retry_after;       ///< Retry-After
+  std::string_view location;          ///< Location
+  std::string_view content_type;      ///< Content-Type
+  std::string_view content_encoding;  ///< Content-Encoding (we ask for none: the body is unread)
   std::string_view body;
 };
 

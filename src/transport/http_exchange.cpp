@@ -68,6 +68,19 @@ std::optional<read_failure> check_read(error_code ec, wire_response_parser& pars
   return read_failure{ec, "reading the response from " + from + " failed: " + ec.message()};
 }
 
+std::optional<std::string> interim_answer(unsigned status, unsigned skipped,
+                                          const std::string& from) {
+  if (status < 100 || status >= 200)
+    return std::nullopt;
+  if (status == 101)
+    return "the answer from " + from + " is 101 Switching Protocols, which was not asked for";
+  if (skipped >= max_interim_responses) {
+    return "the answer from " + from + " is more than " + std::to_string(max_interim_responses) +
+           " interim (1xx) responses";
+  }
+  return std::string();
+}
+
 token_response_view view_of(const http::response<http::string_body>& response) {
   token_response_view view;
   view.status = response.result_int();
@@ -75,6 +88,7 @@ token_response_view view_of(const http::response<http::string_body>& response) {
   view.retry_after = response[http::field::retry_after];
   view.location = response[http::field::location];
   view.content_type = response[http::field::content_type];
+  view.content_encoding = response[http::field::content_encoding];
   view.body = response.body();
   return view;
 }

@@ -45,6 +45,18 @@ struct read_failure {
 std::optional<read_failure> check_read(boost::system::error_code ec, wire_response_parser& parser,
                                        const std::string& from, const request_options& options);
 
+/// Interim (1xx) answers may come before the final one (RFC 9110 section 15.2: 100 Continue, 103
+/// Early Hints, ...), and a client must skip them; a bounded number of them, so that a server
+/// cannot keep the exchange going with interim answers alone.
+inline constexpr unsigned max_interim_responses = 8;
+
+/// What to do with an answer of this status when `skipped` interim answers came before it:
+/// nullopt for a final answer; "" to skip it and read the next; otherwise why it is refused
+/// (error::malformed_response): 101 Switching Protocols, which was never asked for, or one
+/// interim answer too many.
+std::optional<std::string> interim_answer(unsigned status, unsigned skipped,
+                                          const std::string& from);
+
 /// The parts of a received answer the token response parser looks at; points into response.
 token_response_view view_of(
     const boost::beast::http::response<boost::beast::http::string_body>& response);

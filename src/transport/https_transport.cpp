@@ -177,6 +177,11 @@ class https_fetch : public fetch_operation<https_fetch> {
     if (ec)
       return fail(ec, describe_phase() + " failed: " + ec.message());
     phase_ = phase::reading;
+    read_answer_message();
+  }
+
+  /// Reads the next answer into a fresh parser; the bytes already read stay in buffer_.
+  void read_answer_message() {
     response_.emplace();
     apply_limits(*response_, options_);
     auto on_read = [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); };
@@ -192,6 +197,13 @@ class https_fetch : public fetch_operation<https_fetch> {
       return;
     if (auto failure = check_read(ec, *response_, client_->target().authority(), options_))
       return fail(failure->ec, std::move(failure->message));
+    if (auto interim = interim_answer(response_->get().result_int(), interim_skipped_,
+                                      client_->target().authority())) {
+      if (!interim->empty())
+        return fail(error::malformed_response, std::move(*interim));
+      ++interim_skipped_;
+      return read_answer_message();
+    }
     error_details details;
     const error_code answer_ec = read_answer(view_of(response_->get()), caller_.result(), details);
     complete(answer_ec, std::move(details));
@@ -279,6 +291,7 @@ class https_fetch : public fetch_operation<https_fetch> {
   beast::flat_buffer buffer_;
   wire_request request_;
   std::optional<wire_response_parser> response_;
+  unsigned interim_skipped_ = 0;  // 1xx answers before the final one
 };
 
 }  // namespace

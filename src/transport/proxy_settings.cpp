@@ -205,12 +205,17 @@ std::optional<proxy_config> parse_proxy_url(std::string_view url, std::string& p
     return std::nullopt;
   }
   std::string text(url);
-  if (text.find("://") == std::string::npos)
+  const bool scheme_assumed = text.find("://") == std::string::npos;
+  if (scheme_assumed)
     text = "http://" + text;
+  // Nothing of the URL is repeated in a message: it may hold a password, even where a typo put it
+  // (http:/user:password@proxy is a path).
+  const std::string expected = std::string("expected http://[user:password@]host[:port]") +
+                               (scheme_assumed ? ", and without '://' http:// was assumed" : "");
   auto parsed = boost::urls::parse_absolute_uri(text);
   if (!parsed) {
     wipe(text);
-    problem = "not a valid URL (expected http://[user:password@]host:port)";
+    problem = "not a valid URL (" + expected + ")";
     return std::nullopt;
   }
   const boost::urls::url_view& u = *parsed;
@@ -225,9 +230,9 @@ std::optional<proxy_config> parse_proxy_url(std::string_view url, std::string& p
   if (scheme != "http")
     return fail("unsupported proxy scheme '" + scheme + "' (only http:// is supported)");
   if (!u.encoded_path().empty() && u.encoded_path() != "/")
-    return fail("a proxy URL has no path");
+    return fail("the proxy URL has a path after host[:port] (" + expected + ")");
   if (u.has_query() || u.has_fragment())
-    return fail("a proxy URL has no query or fragment");
+    return fail("the proxy URL has a query or fragment (" + expected + ")");
 
   proxy_config proxy;
   switch (u.host_type()) {
@@ -244,7 +249,7 @@ std::optional<proxy_config> parse_proxy_url(std::string_view url, std::string& p
       return fail("unsupported proxy host");
   }
   if (proxy.host.empty())
-    return fail("the proxy URL has no host");
+    return fail("the proxy URL has no host (" + expected + ")");
   if (u.has_port()) {
     // Not u.port_number(): Boost.URL 1.81 wraps ports above 65535.
     auto port = parse_port(u.port());

@@ -39,6 +39,7 @@
 #include "connect_proxy.hpp"
 #include "local_token_server.hpp"
 #include "scoped_env.hpp"
+#include "transport/http_exchange.hpp"
 #include "transport/token_client.hpp"
 
 namespace here::oauth {
@@ -47,6 +48,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using boost::system::error_code;
+using detail::max_interim_responses;
 using std::chrono::steady_clock;
 using std::chrono::system_clock;
 using test_support::connect_proxy;
@@ -56,6 +58,7 @@ using test_support::local_token_server;
 using test_support::scoped_env;
 using test_support::scripted_reply;
 using test_support::server_options;
+using test_support::status_reply;
 using tcp = asio::ip::tcp;
 
 bool contains(const std::string& text, std::string_view part) {
@@ -377,6 +380,81 @@ TEST(FetchToken, MalformedAnswersAreMalformedResponse) {
   EXPECT_TRUE(contains(out.result.details.message, "access_token")) << out.result.details.message;
 }
 
+TEST(FetchToken, InterimAnswersBeforeTheTokenAreSkipped) {
+  // RFC 9110: a client skips 1xx answers (100 Continue, 103 Early Hints, ...) before the final one.
+  local_token_server server;
+  scripted_reply one;
+  one.interim = {100};
+  server.push(one);
+  scripted_reply several;
+  several.interim = {100, 103, 102, 100};
+  server.push(several);
+  scripted_reply error_after_interim = status_reply(503);
+  error_after_interim.interim = {100};
+  server.push(error_after_interim);
+  outcome out = run_fetch(server.credentials(), options_for(server));
+  EXPECT_FALSE(out.ec) << out.ec.message() << ": " << out.result.details.message;
+  EXPECT_FALSE(out.result.token.value.empty());
+  out = run_fetch(server.credentials(), options_for(server));
+  EXPECT_FALSE(out.ec) << out.ec.message() << ": " << out.result.details.message;
+  out = run_fetch(server.credentials(), options_for(server));
+  EXPECT_EQ(out.ec, error::server_error);  // the final answer counts, not the interim one
+  EXPECT_EQ(out.result.details.http_status, 503u);
+}
+
+TEST(FetchToken, EndlessInterimAnswersAndAnUnaskedUpgradeAreMalformed) {
+  local_token_server server;
+  scripted_reply endless;
+  endless.interim.assign(max_interim_responses + 1, 100);
+  server.push(endless);
+  scripted_reply upgrade;
+  upgrade.interim = {101};
+  server.push(upgrade);
+  outcome out = run_fetch(server.credentials(), options_for(server));
+  EXPECT_EQ(out.ec, error::malformed_response);
+  EXPECT_EQ(out.result.details.message, "the answer from " + authority(server) + " is more than " +
+                                            std::to_string(max_interim_responses) +
+                                            " interim (1xx) responses");
+  out = run_fetch(server.credentials(), options_for(server));
+  EXPECT_EQ(out.ec, error::malformed_response);
+  EXPECT_EQ(out.result.details.message, "the answer from " + authority(server) +
+                                            " is 101 Switching Protocols, which was not asked for");
+}
+
+TEST(FetchToken, AContentEncodingThatWasNotAskedForIsNamed) {
+  // The body is sent as is (not really compressed): what counts is that the header is honoured.
+  local_token_server server;
+  scripted_reply gzip;
+  gzip.headers = {{"Content-Encoding", "gzip"}};
+  server.push(gzip);
+  scripted_reply unavailable = status_reply(503);
+  unavailable.retry_after = 9s;
+  unavailable.headers = {{"Content-Encoding", "br"}};
+  server.push(unavailable);
+  scripted_reply identity;
+  identity.headers = {{"Content-Encoding", "Identity"}};
+  server.push(identity);
+
+  outcome out = run_fetch(server.credentials(), options_for(server));
+  EXPECT_EQ(out.ec, error::malformed_response);
+  EXPECT_EQ(out.result.details.http_status, 200u);
+  EXPECT_TRUE(contains(out.result.details.message,
+                       "the token response is encoded with Content-Encoding 'gzip', which the "
+                       "request did not ask for"))
+      << out.result.details.message;
+  EXPECT_FALSE(contains(out.result.details.message, "not JSON")) << out.result.details.message;
+
+  // An error answer keeps what its status and headers say; only its body is unread.
+  out = run_fetch(server.credentials(), options_for(server));
+  EXPECT_EQ(out.ec, error::server_error);
+  EXPECT_EQ(out.result.details.retry_after, 9s);
+  EXPECT_TRUE(contains(out.result.details.message, "error body encoded with Content-Encoding 'br'"))
+      << out.result.details.message;
+
+  out = run_fetch(server.credentials(), options_for(server));  // identity is no encoding
+  EXPECT_FALSE(out.ec) << out.ec.message() << ": " << out.result.details.message;
+}
+
 TEST(FetchToken, OversizedBodyIsResponseTooLarge) {
   server_options so;
   so.token_size = 2000;           // a normal answer is then over 2 KB
@@ -518,6 +596,37 @@ TEST(FetchToken, CertificateForAnotherHostNameIsRefused) {
   EXPECT_EQ(m, "TLS handshake with localhost:" + std::to_string(server.port()) +
                    " failed: certificate verify failed (hostname mismatch)");
   EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST(FetchToken, ACertificateNamingTheHostOnlyInItsSubjectCnIsRefused) {
+  // CN=localhost, no subjectAltName: OpenSSL would accept it by falling back to the CN.
+  server_options so;
+  so.certificate_names = {"localhost"};
+  so.subject_alt_name = false;
+  local_token_server server(so);
+  outcome out =
+      run_fetch(credentials_with_url(
+                    server, "https://localhost:" + std::to_string(server.port()) + "/oauth2/token"),
+                options_for(server));
+  EXPECT_EQ(out.ec.category(), asio::error::get_ssl_category()) << out.ec.message();
+  EXPECT_EQ(out.result.details.message,
+            "TLS handshake with localhost:" + std::to_string(server.port()) +
+                " failed: certificate verify failed (hostname mismatch: the certificate has no "
+                "subjectAltName, and its subject CN is never used)");
+  EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST(FetchToken, TheSameHostInTheSubjectAltNameIsAccepted) {
+  // The control for the test above: only the subjectAltName differs.
+  server_options so;
+  so.certificate_names = {"localhost"};
+  local_token_server server(so);
+  outcome out =
+      run_fetch(credentials_with_url(
+                    server, "https://localhost:" + std::to_string(server.port()) + "/oauth2/token"),
+                options_for(server));
+  EXPECT_FALSE(out.ec) << out.ec.message() << ": " << out.result.details.message;
+  EXPECT_EQ(server.request_count(), 1u);
 }
 
 TEST(FetchToken, UntrustedCaIsRefused) {

@@ -67,6 +67,38 @@ TEST(ProxyUrl, RefusesUnsupportedProxiesWithoutRepeatingThePassword) {
   EXPECT_FALSE(problem_of("").empty());
 }
 
+TEST(ProxyUrl, SaysWhatIsWrongAndWhatIsExpected) {
+  // A slash short of a scheme: "http:/..." has no "://", so http:// is assumed before it and the
+  // rest becomes a path. The password in it is never repeated.
+  EXPECT_EQ(problem_of("http:/alice:hunter2@proxy:3128"),
+            "the proxy URL has a path after host[:port] (expected "
+            "http://[user:password@]host[:port], and without '://' http:// was assumed)");
+  EXPECT_EQ(
+      problem_of("http://proxy:3128/x"),
+      "the proxy URL has a path after host[:port] (expected http://[user:password@]host[:port])");
+  EXPECT_EQ(problem_of("http://proxy:3128?via=1"),
+            "the proxy URL has a query or fragment (expected http://[user:password@]host[:port])");
+  EXPECT_EQ(problem_of("http://proxy example:3128"),
+            "not a valid URL (expected http://[user:password@]host[:port])");
+  EXPECT_EQ(problem_of("http://alice:hunter2@:3128"),
+            "the proxy URL has no host (expected http://[user:password@]host[:port])");
+}
+
+TEST(ProxyUrl, AnUnusableEnvironmentVariableIsNamed) {
+  request_options options;
+  environment_lookup env = [](const char* name) -> std::optional<std::string> {
+    if (std::string_view(name) == "HTTPS_PROXY")
+      return std::string("http:/alice:hunter2@proxy:3128");
+    return std::nullopt;
+  };
+  proxy_choice choice = select_proxy(options, true, "account.api.here.com", 443, env);
+  EXPECT_FALSE(choice.proxy);
+  EXPECT_EQ(choice.problem.rfind("environment variable HTTPS_PROXY: the proxy URL has a path", 0),
+            0u)
+      << choice.problem;
+  EXPECT_EQ(choice.problem.find("hunter2"), std::string::npos) << choice.problem;
+}
+
 TEST(NoProxy, WildcardAndDomains) {
   EXPECT_TRUE(no_proxy_matches("*", "account.api.here.com", 443));
   EXPECT_TRUE(no_proxy_matches("here.com", "here.com", 443));

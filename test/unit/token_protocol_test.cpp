@@ -324,6 +324,34 @@ TEST(TokenResponse, MalformedSuccessNamesTheFieldAndNeverTheToken) {
   }
 }
 
+TEST(TokenResponse, AnUnaskedContentEncodingIsNamedNotCalledNonJson) {
+  token_response_view view;
+  view.status = 200;
+  view.content_type = "application/json";
+  view.content_encoding = " GZIP ";
+  view.body = std::string_view("\x1f\x8b\x08\x00binary", 10);
+  parsed_token_response r = parse_token_response(view, sent);
+  EXPECT_EQ(r.ec, error::malformed_response);
+  EXPECT_EQ(r.details.message,
+            "the token response is encoded with Content-Encoding 'GZIP', which the request did not "
+            "ask for (10 bytes, not decoded)");
+
+  // The same on a refusal: the status decides, the message says why the body was not read.
+  view.status = 403;
+  r = parse_token_response(view, sent);
+  EXPECT_EQ(r.ec, error::request_rejected);
+  EXPECT_EQ(r.details.http_status, 403u);
+  EXPECT_NE(r.details.message.find("error body encoded with Content-Encoding 'GZIP'"),
+            std::string::npos)
+      << r.details.message;
+
+  // identity is no encoding at all; an empty body has nothing to decode.
+  view.status = 200;
+  view.content_encoding = "identity";
+  view.body = R"({"access_token":"abc","token_type":"bearer","expires_in":3600})";
+  EXPECT_FALSE(parse_token_response(view, sent).ec);
+}
+
 TEST(TokenResponse, NonJsonSuccessIsMalformedNotAMadeUpServerError) {
   auto r =
       answer(200, "<html><body>Welcome to the captive portal</body></html>", {}, {}, "text/html");

@@ -140,7 +140,8 @@ std::string pem_of(const std::function<int(BIO*)>& write) {
 
 }  // namespace
 
-generated_certificates generate_certificates(const std::vector<std::string>& names) {
+generated_certificates generate_certificates(const std::vector<std::string>& names,
+                                             bool subject_alt_name) {
   if (names.empty())
     throw std::runtime_error("token server certificates: no names given");
 
@@ -171,10 +172,12 @@ generated_certificates generate_certificates(const std::vector<std::string>& nam
   add_extension(server.get(), &ctx, NID_ext_key_usage, "serverAuth");
   add_extension(server.get(), &ctx, NID_subject_key_identifier, "hash");
   add_extension(server.get(), &ctx, NID_authority_key_identifier, "keyid:always");
-  general_names_ptr alt_names = subject_alt_names(names);
-  if (X509_add1_ext_i2d(server.get(), NID_subject_alt_name, alt_names.get(), 0,
-                        X509V3_ADD_DEFAULT) != 1) {
-    fail("adding subjectAltName failed");
+  if (subject_alt_name) {
+    general_names_ptr alt_names = subject_alt_names(names);
+    if (X509_add1_ext_i2d(server.get(), NID_subject_alt_name, alt_names.get(), 0,
+                          X509V3_ADD_DEFAULT) != 1) {
+      fail("adding subjectAltName failed");
+    }
   }
   if (X509_sign(server.get(), ca_key.get(), EVP_sha256()) <= 0)
     fail("signing the server failed");

@@ -18,7 +18,10 @@ struct generated_certificates {
 
 /// A fresh CA (EC P-256, valid one day, random serial) and a server certificate for the given
 /// names: DNS names ("localhost") or IP literals ("127.0.0.1", "::1"), all put in the
-/// subjectAltName. Throws std::runtime_error when OpenSSL fails or names is empty.
-generated_certificates generate_certificates(const std::vector<std::string>& names);
+/// subjectAltName, the first also the subject CN. Without subject_alt_name the certificate names
+/// its host in the subject CN only, as pre-2000 certificates did (clients must refuse it).
+/// Throws std::runtime_error when OpenSSL fails or names is empty.
+generated_certificates generate_certificates(const std::vector<std::string>& names,
+                                             bool subject_alt_name = true);
 
 }  // namespace here::oauth::test_support

@@ -59,7 +59,7 @@ local_token_server::impl::impl(server_options opts)
   origin = std::string(options.plain_http ? "http://" : "https://") + host_for_url(options.host) +
            ":" + std::to_string(port);
 
-  certificates = generate_certificates(options.certificate_names);
+  certificates = generate_certificates(options.certificate_names, options.subject_alt_name);
   if (!options.plain_http) {
     tls.emplace(ssl::context::tls_server);
     tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |

@@ -36,6 +36,7 @@ struct server_options {
   std::string host = "127.0.0.1";       ///< "::1" for IPv6; loopback addresses only
   unsigned short port = 0;              ///< 0: ephemeral
   std::vector<std::string> certificate_names{"localhost", "127.0.0.1", "::1"};
+  bool subject_alt_name = true;  ///< false: the first name in the subject CN only (a CN-only cert)
   std::size_t token_size = 900;  ///< length of each access token (at least 48 for uniqueness)
   bool plain_http = false;       ///< serve http:// (for the plain-HTTP opt-in test)
   unsigned threads = 1;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace here::oauth::test_support {
 
@@ -38,6 +39,10 @@ struct scripted_reply {
   std::optional<std::chrono::seconds> expires_in;   ///< overrides the lifetime of a normal answer
   std::string body;  ///< status / non_json_body: raw body (empty: HERE-shaped / an HTML proxy page)
   std::string location;  ///< redirect: the Location header (empty: see fault::redirect)
+  /// Headers added to whatever answer is sent (e.g. Content-Encoding: gzip).
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// Interim answers (e.g. {100} or {100, 103}) sent before the final one.
+  std::vector<unsigned> interim;
 };
 
 /// A reply that only applies `what` (every other field at its default).

@@ -222,6 +222,8 @@ asio::awaitable<bool> local_token_server::impl::respond(connection& conn,
       break;
   }
   response.close = !keep_alive;
+  response.headers.insert(response.headers.end(), script.headers.begin(), script.headers.end());
+  response.interim = script.interim;
   const bool sent = co_await send(conn, response, per_byte);
   co_return sent&& keep_alive;
 }

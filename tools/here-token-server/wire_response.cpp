@@ -9,7 +9,15 @@ namespace here::oauth::test_support {
 
 std::string serialize(const wire_response& response, std::string_view date) {
   namespace http = boost::beast::http;
-  std::string out = "HTTP/1.1 " + std::to_string(response.status) + " ";
+  std::string out;
+  for (unsigned status : response.interim) {
+    out += "HTTP/1.1 " + std::to_string(status) + " ";
+    out += http::obsolete_reason(http::int_to_status(status));
+    if (status == 103)
+      out += "\r\nLink: </style.css>; rel=preload";
+    out += "\r\n\r\n";
+  }
+  out += "HTTP/1.1 " + std::to_string(response.status) + " ";
   out += http::obsolete_reason(http::int_to_status(response.status));
   out += "\r\nDate: ";
   out += date;
