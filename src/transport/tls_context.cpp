@@ -42,7 +42,8 @@ std::shared_ptr<ssl::context> fail(boost::system::error_code& ec, error_details&
 /// OpenSSL (both compute, both install, one reads while the other writes: openssl/openssl#32609;
 /// ThreadSanitizer saw it here with concurrent fetches on one client). Filling it now, while only
 /// this thread knows the context, leaves handshakes just reading it. Certificates that a hashed
-/// directory (ca_directory) supplies later, one lookup at a time, are not covered.
+/// directory (the system's, ca_directory) supplies later, one lookup at a time, are filled by
+/// that lookup before it adds them to the store (system_trust_store.cpp).
 void fill_certificate_caches(SSL_CTX* native) {
   STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(SSL_CTX_get_cert_store(native));
   for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
@@ -55,6 +56,7 @@ void fill_certificate_caches(SSL_CTX* native) {
 }  // namespace
 
 std::shared_ptr<ssl::context> make_tls_context(const request_options& options,
+                                               const system_trust_paths& system_paths,
                                                boost::system::error_code& ec,
                                                error_details& details) {
   ec.clear();
@@ -73,13 +75,8 @@ std::shared_ptr<ssl::context> make_tls_context(const request_options& options,
   // Peer verification cannot be turned off: there is no option for it.
   context->set_verify_mode(ssl::verify_peer);
 
-  if (options.use_system_trust_store) {
-    boost::system::error_code load_ec;
-    context->set_default_verify_paths(load_ec);
-    if (load_ec) {
-      return fail(ec, details, "cannot load the system trust store: " + load_ec.message());
-    }
-  }
+  if (options.use_system_trust_store)
+    add_system_trust_anchors(native, system_paths);
 
   if (!options.ca_file.empty()) {
     const std::string file = options.ca_file.string();
@@ -106,7 +103,7 @@ std::shared_ptr<ssl::context> make_tls_context(const request_options& options,
       return fail(ec, details, "request_options::ca_directory '" + dir + "' is not a directory");
     }
     ERR_clear_error();
-    if (SSL_CTX_load_verify_locations(native, nullptr, dir.c_str()) != 1) {
+    if (!add_hashed_directories(native, {dir})) {
       return fail(ec, details,
                   "request_options::ca_directory '" + dir +
                       "' cannot be used: " + openssl_reason("OpenSSL refused it"));

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 
@@ -20,6 +21,9 @@ namespace {
 // the ca_file's current contents (a replaced file must not be served from an old context).
 struct tls_key {
   bool system_store = true;
+  // Where the system's anchors are (SSL_CERT_FILE / SSL_CERT_DIR may change them).
+  std::string system_file;
+  std::vector<std::string> system_directories;
   std::string ca_file;
   std::string ca_directory;
   long long ca_file_size = -1;
@@ -27,16 +31,22 @@ struct tls_key {
   unsigned long long ca_file_inode = 0;
 
   friend bool operator<(const tls_key& a, const tls_key& b) {
-    return std::tie(a.system_store, a.ca_file, a.ca_directory, a.ca_file_size, a.ca_file_mtime_ns,
-                    a.ca_file_inode) < std::tie(b.system_store, b.ca_file, b.ca_directory,
-                                                b.ca_file_size, b.ca_file_mtime_ns,
-                                                b.ca_file_inode);
+    return std::tie(a.system_store, a.system_file, a.system_directories, a.ca_file,
+                    a.ca_directory, a.ca_file_size, a.ca_file_mtime_ns, a.ca_file_inode) <
+           std::tie(b.system_store, b.system_file, b.system_directories, b.ca_file, b.ca_directory,
+                    b.ca_file_size, b.ca_file_mtime_ns, b.ca_file_inode);
   }
 };
 
-tls_key key_of(const request_options& options) {
+tls_key key_of(const request_options& options, const system_trust_paths& system) {
   tls_key key;
   key.system_store = options.use_system_trust_store;
+  if (key.system_store) {
+    // The bundle only counts when it is read: SSL_CERT_FILE, or no hashed directory.
+    if (system.file_from_environment || system.hashed_directories.empty())
+      key.system_file = system.file;
+    key.system_directories = system.hashed_directories;
+  }
   key.ca_file = options.ca_file.string();
   key.ca_directory = options.ca_directory.string();
   struct stat st {};
@@ -68,13 +78,15 @@ std::shared_ptr<boost::asio::ssl::context> shared_tls_context(const request_opti
                                                               boost::system::error_code& ec,
                                                               error_details& details) {
   ec.clear();
-  const tls_key key = key_of(options);
+  const system_trust_paths system =
+      options.use_system_trust_store ? find_system_trust_paths() : system_trust_paths{};
+  const tls_key key = key_of(options, system);
   context_cache& c = cache();
   const std::lock_guard lock(c.mutex);
   auto& slot = c.contexts[key];
   if (auto context = slot.lock())
     return context;
-  auto context = make_tls_context(options, ec, details);
+  auto context = make_tls_context(options, system, ec, details);
   if (!context) {
     c.contexts.erase(key);
     return nullptr;
