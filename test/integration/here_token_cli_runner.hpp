@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -54,15 +55,22 @@ struct cli_run {
   }
 };
 
-/// Runs here-token with args in a controlled environment: only PATH, HOME (an empty directory,
-/// so no ~/.here/credentials.properties is found) and env. No HERE_* or proxy variable of the
-/// test's own environment leaks in.
-inline cli_run run_cli(const std::vector<std::string>& args,
-                       const std::map<std::string, std::string>& env = {}) {
-  temp_dir io_dir;
-  const fs::path out_file = io_dir.path() / "stdout";
-  const fs::path err_file = io_dir.path() / "stderr";
-  const fs::path home = io_dir.path() / "home";
+/// A here-token process started by spawn_cli, to be waited for with wait_cli.
+struct running_cli {
+  pid_t pid = -1;  ///< -1: it could not be started (a test failure was added)
+  std::unique_ptr<temp_dir> io_dir;
+};
+
+/// Starts here-token with args in a controlled environment: only PATH, HOME (an empty directory,
+/// so no ~/.here/credentials.properties is found, and its token cache starts empty) and env. No
+/// HERE_* or proxy variable of the test's own environment leaks in.
+inline running_cli spawn_cli(const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env = {}) {
+  running_cli running;
+  running.io_dir = std::make_unique<temp_dir>();
+  const fs::path out_file = running.io_dir->path() / "stdout";
+  const fs::path err_file = running.io_dir->path() / "stderr";
+  const fs::path home = running.io_dir->path() / "home";
   fs::create_directory(home);
 
   std::vector<std::string> argv_strings{HERE_TOKEN_CLI_PATH};
@@ -92,9 +100,19 @@ inline cli_run run_cli(const std::vector<std::string>& args,
   if (spawned != 0) {
     ADD_FAILURE() << "cannot start " << argv[0] << ": " << std::strerror(spawned)
                   << " (build the here-token target)";
-    return {};
+    return running;
   }
+  running.pid = pid;
+  return running;
+}
 
+/// Waits for a here-token started by spawn_cli; its exit code, stdout and stderr.
+inline cli_run wait_cli(running_cli running) {
+  if (running.pid < 0)
+    return {};
+  const pid_t pid = running.pid;
+  const fs::path out_file = running.io_dir->path() / "stdout";
+  const fs::path err_file = running.io_dir->path() / "stderr";
   // Every run ends by itself (the CLI has its own deadline); this guard only keeps a broken
   // binary from hanging the suite.
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -116,6 +134,12 @@ inline cli_run run_cli(const std::vector<std::string>& args,
   run.out = read_file(out_file);
   run.err = read_file(err_file);
   return run;
+}
+
+/// Runs here-token with args (spawn_cli, then wait_cli).
+inline cli_run run_cli(const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env = {}) {
+  return wait_cli(spawn_cli(args, env));
 }
 
 /// A token server and a credentials file for it.

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "scoped_env.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -48,6 +49,10 @@ struct run_output {
 };
 
 run_output run_with(const options& args) {
+  // A token cache of its own, never the one of whoever runs the tests.
+  const temp_dir cache;
+  test_support::scoped_env env;
+  env.set("HERE_TOKEN_CACHE_DIR", (cache.path() / "here-oauth").string());
   std::ostringstream out;
   std::ostringstream err;
   diagnostics diag(err);

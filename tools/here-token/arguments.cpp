@@ -24,13 +24,21 @@ constexpr std::string_view usage =
     "  --format FORMAT       token (default): the bare token\n"
     "                        header: Authorization: Bearer <token>\n"
     "                        json: access_token, token_type, expires_in, expires_at, scope\n"
+    "  --no-cache            neither read nor write the token cache\n"
+    "  --refresh             fetch a new token even if the cache has one, and cache it\n"
     "  --verbose             log the request's phases on stderr (never the secret or the token)\n"
     "  --help                print this help and exit\n"
     "  --version             print the version and exit\n"
     "\n"
     "Exit status: 0 token printed, 2 bad arguments, 3 credentials problem, 4 refused by the\n"
     "token endpoint, 5 no valid answer (network, TLS, timeout, 5xx), 1 internal error.\n"
-    "On failure stderr gets one line naming the cause, with HERE's errorCode when it sent one.\n";
+    "On failure stderr gets one line naming the cause, with HERE's errorCode when it sent one.\n"
+    "\n"
+    "Tokens are cached between runs (per endpoint, key id, scope and --expires-in; never the\n"
+    "secret) in HERE_TOKEN_CACHE_DIR, else $XDG_CACHE_HOME/here-oauth, else\n"
+    "~/.cache/here-oauth, and used while they have at least a tenth of their lifetime (at most\n"
+    "30 s) left. Concurrent runs on an empty cache make one request. Clear it with\n"
+    "rm -r ~/.cache/here-oauth.\n";
 
 /// The options that take a value.
 constexpr std::string_view valued_options[] = {"--credentials", "--scope",   "--expires-in",
@@ -120,6 +128,14 @@ parse_result parse_options(std::span<const std::string_view> args) {
       o.verbose = true;
       continue;
     }
+    if (arg == "--no-cache") {
+      o.no_cache = true;
+      continue;
+    }
+    if (arg == "--refresh") {
+      o.refresh = true;
+      continue;
+    }
     if (!arg.starts_with("--")) {
       return failed(arg.starts_with("-")
                         ? "unknown option '" + std::string(arg) + "' (see here-token --help)"
@@ -138,7 +154,8 @@ parse_result parse_options(std::span<const std::string_view> args) {
     for (std::string_view v : valued_options)
       known = known || v == name;
     if (!known) {
-      if (name == "--verbose" || name == "--help" || name == "--version")
+      if (name == "--verbose" || name == "--help" || name == "--version" || name == "--no-cache" ||
+          name == "--refresh")
         return failed(std::string(name) + " takes no value");
       return failed("unknown option '" + std::string(name) + "' (see here-token --help)");
     }
@@ -153,6 +170,8 @@ parse_result parse_options(std::span<const std::string_view> args) {
     if (std::string problem = apply(o, name, value); !problem.empty())
       return failed(std::move(problem));
   }
+  if (o.no_cache && o.refresh)
+    return failed("--no-cache and --refresh contradict each other: --refresh writes the cache");
   return result;
 }
 

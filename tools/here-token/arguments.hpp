@@ -30,6 +30,8 @@ struct options {
   /// at most default_request_timeout of it, so a transient failure leaves time for a retry.
   std::chrono::seconds timeout{30};
   output_format format = output_format::token;
+  bool no_cache = false;  ///< --no-cache: neither read nor write the token cache
+  bool refresh = false;   ///< --refresh: fetch even when the cache has a token, then store it
   bool verbose = false;
   bool help = false;
   bool version = false;

@@ -19,6 +19,7 @@
 #include <here/oauth/token_provider.hpp>
 
 #include "output.hpp"
+#include "token_cache.hpp"
 
 namespace here::oauth::cli {
 namespace {
@@ -34,9 +35,10 @@ struct outcome {
 };
 
 /// Runs provider.token() on io until it completes or the deadline cancels it.
-outcome fetch_within(asio::io_context& io, token_provider& provider, std::chrono::seconds timeout) {
+outcome fetch_until(asio::io_context& io, token_provider& provider,
+                    std::chrono::steady_clock::time_point until) {
   outcome result;
-  asio::steady_timer deadline(io, timeout);
+  asio::steady_timer deadline(io, until);
   deadline.async_wait([&](boost::system::error_code ec) {
     if (ec)
       return;
@@ -66,8 +68,31 @@ long long milliseconds_since(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// Writes token on out in args.format; says on err (with --verbose) where it came from.
+exit_code print_token(const options& args, const access_token& token, std::string_view origin,
+                      std::chrono::steady_clock::time_point started, std::ostream& out,
+                      diagnostics& err) {
+  if (args.verbose) {
+    err.line(std::string(origin) + ", in " + std::to_string(milliseconds_since(started)) +
+             " ms, token " + redact_token(token.value));
+  }
+  out << format_token(args.format, token, std::chrono::system_clock::now()) << std::flush;
+  if (!out) {
+    err.line("cannot write the token to stdout");
+    return exit_code::internal;
+  }
+  return exit_code::success;
+}
+
+std::string seconds_left(const access_token& token) {
+  const auto left = std::chrono::duration_cast<std::chrono::seconds>(
+      token.expires_at - std::chrono::system_clock::now());
+  return std::to_string(left.count()) + " s";
+}
+
 exit_code run_with(const options& args, std::ostream& out, diagnostics& err) {
   const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + args.timeout;
 
   credentials creds;
   try {
@@ -84,6 +109,46 @@ exit_code run_with(const options& args, std::ostream& out, diagnostics& err) {
   if (args.verbose) {
     err.line(describe_credentials(creds));
     err.line(describe_request(args, creds.token_endpoint_url));
+  }
+
+  // The cache first: a usable token there is printed without a connection, a TLS context or the
+  // trust store. On a miss, the entry's lock makes concurrent runs wait for one request.
+  run_cache cache(args, creds, err);
+  std::optional<file_token_store::entry_lock> lock;
+  if (cache && !args.refresh) {
+    if (auto token = cache.store().load(cache.key())) {
+      cache.report_warnings();
+      return print_token(args, *token,
+                         "token from the cache in " + cache.store().directory().string() +
+                             " (expires in " + seconds_left(*token) + ")",
+                         started, out, err);
+    }
+  }
+  if (cache) {
+    boost::system::error_code lock_ec;
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    lock = cache.store().lock(cache.key(), wait, lock_ec);
+    if (!lock && lock_ec == error::timeout) {
+      err.line("timed out after " + std::to_string(args.timeout.count()) +
+               " s waiting for another here-token run to fetch the token (token cache in " +
+               cache.store().directory().string() + ")");
+      return exit_code::unavailable;
+    }
+    if (!lock) {
+      if (args.verbose)
+        err.line("not using the token cache: " + lock_ec.message());
+      cache.drop();
+    } else if (!args.refresh) {
+      if (auto token = cache.store().load(cache.key())) {  // another run fetched it meanwhile
+        cache.report_warnings();
+        return print_token(args, *token,
+                           "token from the cache in " + cache.store().directory().string() +
+                               ", fetched by a concurrent run (expires in " + seconds_left(*token) +
+                               ")",
+                           started, out, err);
+      }
+    }
   }
 
   provider_options provider_settings = provider_options_for(args);
@@ -106,19 +171,22 @@ exit_code run_with(const options& args, std::ostream& out, diagnostics& err) {
     return exit_code_for(e.code());
   }
 
-  const outcome result = fetch_within(io, *provider, args.timeout);
+  const outcome result = fetch_until(io, *provider, deadline);
   if (result.token) {
-    if (args.verbose) {
-      err.line("done in " + std::to_string(milliseconds_since(started)) + " ms, token " +
-               redact_token(result.token->value));
+    if (cache) {
+      // The lifetime as granted, less the request's duration: the stored hard point is, if
+      // anything, a little early.
+      const auto lifetime =
+          std::max(std::chrono::seconds(1),
+                   std::chrono::duration_cast<std::chrono::seconds>(
+                       result.token->expires_at - std::chrono::system_clock::now()));
+      cache.store().save(cache.key(), *result.token, lifetime);
+      cache.report_warnings();
     }
-    out << format_token(args.format, *result.token, std::chrono::system_clock::now()) << std::flush;
-    if (!out) {
-      err.line("cannot write the token to stdout");
-      return exit_code::internal;
-    }
-    return exit_code::success;
+    return print_token(args, *result.token, cache ? "done, token stored in the cache" : "done",
+                       started, out, err);
   }
+  cache.report_warnings();
   if (result.timed_out) {
     err.line(describe_timeout(creds.token_endpoint_url, args.timeout,
                               last_failure ? &*last_failure : nullptr));
