@@ -23,7 +23,7 @@ set(HERE_OAUTH_BOOST_VERSION 1.81)
 set(HERE_OAUTH_OPENSSL_VERSION 3.0)
 
 # The Debian package names. The runtime package is named after the library's SONAME
-# (libhere_oauth.so.0 -> libhere-oauth0), as Debian's policy asks.
+# (libhere_oauth.so.0.1 -> libhere-oauth0.1), as Debian's policy asks.
 get_target_property(_here_oauth_soversion here_oauth SOVERSION)
 set(HERE_OAUTH_DEB_RUNTIME libhere-oauth${_here_oauth_soversion})
 set(HERE_OAUTH_DEB_DEV libhere-oauth-dev)
@@ -227,7 +227,7 @@ if(PROJECT_IS_TOP_LEVEL AND HERE_OAUTH_INSTALL)
   set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
   set(CPACK_DEBIAN_CLI_PACKAGE_SECTION utils)
   set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION devel)
-  # The shlibs file (other packages' dpkg-shlibdeps find libhere-oauth0 through it) and the
+  # The shlibs file (other packages' dpkg-shlibdeps find libhere-oauth0.1 through it) and the
   # ldconfig trigger. With postinst and postrm of its own, CPack writes none that call ldconfig.
   set(CPACK_DEBIAN_RUNTIME_PACKAGE_GENERATE_SHLIBS ON)
   set(_here_oauth_control ${PROJECT_BINARY_DIR}/debian/runtime-control)

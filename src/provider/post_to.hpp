@@ -17,13 +17,15 @@ namespace here::oauth::detail {
 
 /// Runs f on ex (a handler's associated executor), never inside the calling function.
 ///
-/// Performance trick (the executor-type switch): Boost 1.81's any_completion_executor cannot
-/// require blocking.never, so the plain way is to post to `via` (the provider's executor) and
-/// dispatch to ex from there. That put every async_token hit of every thread through one shared
-/// queue and cost a callback bound to another thread's io_context a cross-thread wake-up: 20 µs CPU
-/// and 150 µs wall per hit, against 168 ns when posted straight (docs/performance.md). So when ex
-/// wraps one of Asio's own executors (io_context and thread_pool executors, tracked or not, and
-/// strands) f is posted straight to it; any other executor is reached through `via`.
+/// Performance trick (the executor-type switch): Asio's any_completion_executor cannot require
+/// blocking.never (by design, not a 1.81 bug: its supportable properties are still only
+/// outstanding_work and relationship in Boost 1.90), so the plain way is to post to `via` (the
+/// provider's executor) and dispatch to ex from there. That put every async_token hit of every
+/// thread through one shared queue and cost a callback bound to another thread's io_context a
+/// cross-thread wake-up: 20 µs CPU and 150 µs wall per hit, against 168 ns when posted straight
+/// (docs/performance.md). So when ex wraps one of Asio's own executors (io_context and thread_pool
+/// executors, tracked or not, and strands) f is posted straight to it; any other executor is
+/// reached through `via`.
 template <class F>
 void post_to(const boost::asio::any_completion_executor& ex,
              const boost::asio::any_io_executor& via, F&& f) {

@@ -89,8 +89,9 @@ class waiter_list : public std::enable_shared_from_this<waiter_list> {
 };
 
 struct waiter_list::waiter {
-  // Built by construction only: Boost 1.81's any_completion_handler move assignment recurses
-  // forever (fixed in 1.82), so a handler is never assigned.
+  // Built by construction only, so a handler is never assigned: Boost 1.81's
+  // any_completion_handler move assignment recurses forever (fixed in 1.82). Nothing needs a
+  // BOOST_VERSION switch: construction is what a waiter wants with any Boost.
   waiter(token_handler h, error_details* out, boost::asio::any_completion_executor ex)
       : handler(std::move(h)), details_out(out), executor(std::move(ex)) {}
   token_handler handler;

@@ -106,10 +106,10 @@ class open_tunnel_op : public asio::coroutine {
   std::unique_ptr<tunnel_state> state_;
 };
 
-// The type-erased handler with the socket's executor as its own. Boost 1.81's
-// any_completion_executor (a type-erased handler's executor) cannot require blocking.never, which
-// Beast's read asks of the operation's executor when it posts; the handler itself still completes
-// through its associated executor, reached by dispatch from the socket's.
+// The type-erased handler with the socket's executor as its own. Asio's any_completion_executor
+// (a type-erased handler's executor; 1.81 and later releases alike) cannot require blocking.never,
+// which Beast's read asks of the operation's executor when it posts; the handler itself still
+// completes through its associated executor, reached by dispatch from the socket's.
 class io_bound_handler {
  public:
   io_bound_handler(tunnel_handler handler, asio::any_io_executor ex)

@@ -6,10 +6,22 @@
 
 #include <string>
 
+#include "common/percent_encoding.hpp"
 #include "oauth_header_parser.hpp"
 
 namespace here::oauth::test_support {
 namespace {
+
+TEST(TokenServerPercentEncoding, AgreesWithTheSdksOwnOnEveryByte) {
+  // Two implementations written apart: the server's (the test oracle) and the SDK's.
+  std::string every_byte;
+  for (int b = 0; b < 256; ++b)
+    every_byte.push_back(static_cast<char>(b));
+  EXPECT_EQ(encode_percent(every_byte), detail::percent_encode(every_byte));
+  EXPECT_EQ(encode_percent("a b+c/d=e~f_g.h-i*"), "a%20b%2Bc%2Fd%3De~f_g.h-i%2A");
+  EXPECT_EQ(encode_percent("\xC3\xA9"), "%C3%A9");  // UTF-8 bytes, each encoded
+  EXPECT_EQ(decode_percent(encode_percent(every_byte), false), every_byte);
+}
 
 TEST(TokenServerOAuthHeaderParser, ParsesQuotedPercentEncodedParameters) {
   const auto r = parse_oauth_header(

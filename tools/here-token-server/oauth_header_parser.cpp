@@ -52,6 +52,26 @@ const std::string* oauth_header_parse_result::find(std::string_view name) const 
   return nullptr;
 }
 
+std::string encode_percent(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
+                            (byte >= '0' && byte <= '9') || c == '-' || c == '.' || c == '_' ||
+                            c == '~';
+    if (unreserved) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(hex[byte >> 4]);
+      out.push_back(hex[byte & 0x0F]);
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> decode_percent(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());

@@ -7,11 +7,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "common/percent_encoding.hpp"  // the one thing shared with the SDK
+#include <utility>
+#include <vector>
 
 namespace here::oauth::test_support {
-using detail::parameter_list;  // internals of src/common
+/// Decoded (name, value) pairs, in the order they came.
+using parameter_list = std::vector<std::pair<std::string, std::string>>;
 
 /// Why a header could not be used. The server answers all of these with HERE's 401202, except
 /// `missing` (401200).
@@ -39,6 +40,11 @@ oauth_header_parse_result parse_oauth_header(std::string_view value);
 /// Decodes %XX escapes (either hex case); with plus_is_space '+' becomes ' '. nullopt on a bad
 /// escape.
 std::optional<std::string> decode_percent(std::string_view text, bool plus_is_space);
+
+/// RFC 3986 percent-encoding as RFC 5849 section 3.6 signs with it: every byte but the unreserved
+/// ALPHA / DIGIT / "-" / "." / "_" / "~" becomes %XX (upper-case hex). The server's own, written
+/// apart from the SDK's, so that each checks the other.
+std::string encode_percent(std::string_view text);
 
 /// Splits an application/x-www-form-urlencoded text ("a=1&b=x+y") into decoded pairs; empty
 /// fields are skipped, a field without '=' has an empty value. nullopt on a bad escape.

@@ -14,7 +14,6 @@
 #include "oauth_header_parser.hpp"
 
 namespace here::oauth::test_support {
-using detail::percent_encode;  // src/common: the only code shared with the SDK
 namespace {
 
 std::string to_lower(std::string_view text) {
@@ -93,7 +92,7 @@ std::optional<std::string> rebuild_signature_base_string(const received_request&
     for (const auto& [name, value] : list) {
       if (skip_signature_and_realm && (name == "oauth_signature" || name == "realm"))
         continue;
-      encoded.emplace_back(percent_encode(name), percent_encode(value));
+      encoded.emplace_back(encode_percent(name), encode_percent(value));
     }
   };
   if (request.oauth_parameters != nullptr)
@@ -123,9 +122,9 @@ std::optional<std::string> rebuild_signature_base_string(const received_request&
     base.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
   base += '&';
-  base += percent_encode(*uri);
+  base += encode_percent(*uri);
   base += '&';
-  base += percent_encode(normalized);
+  base += encode_percent(normalized);
   return base;
 }
 
@@ -160,7 +159,7 @@ std::string encode_base64(std::string_view bytes, bool url_safe) {
 }
 
 std::string expected_signature(std::string_view base_string, std::string_view consumer_secret) {
-  std::string key = percent_encode(consumer_secret);
+  std::string key = encode_percent(consumer_secret);
   key += '&';
   std::array<unsigned char, 32> mac{};
   std::size_t mac_size = 0;

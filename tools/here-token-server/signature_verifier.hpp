@@ -4,16 +4,15 @@
 // The local token server's own OAuth 1.0 HMAC-SHA256 verification (RFC 5849 §3.4): it rebuilds
 // the signature base string from what arrived on the wire (method, Host header, request target,
 // Authorization parameters, form body) and compares MACs in constant time. It shares nothing with
-// the SDK's signer but percent_encode, so each implementation checks the other.
+// the SDK's signer (not even its percent-encoding), so each implementation checks the other.
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "common/percent_encoding.hpp"  // the one thing shared with the SDK
+#include "oauth_header_parser.hpp"
 
 namespace here::oauth::test_support {
-using detail::parameter_list;  // internals of src/common
 
 /// What the server received, as needed to rebuild the base string.
 struct received_request {

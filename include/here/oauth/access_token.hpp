@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <chrono>
 #include <string>
 
 namespace here::oauth {
 
 /// A bearer token issued by the HERE token endpoint.
-struct access_token {
+struct HERE_OAUTH_API access_token {
   std::string value;       ///< the bearer token itself
   std::string token_type;  ///< as sent by the server, e.g. "bearer"
   std::string scope;       ///< empty when the token is not project-scoped
@@ -21,6 +23,6 @@ struct access_token {
 };
 
 /// The first characters of a token and its length, for logs: a whole token is never logged.
-std::string redact_token(const std::string& token_value);
+HERE_OAUTH_API std::string redact_token(const std::string& token_value);
 
 }  // namespace here::oauth

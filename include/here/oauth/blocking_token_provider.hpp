@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <memory>
 #include <optional>
 
@@ -20,7 +22,7 @@ namespace here::oauth {
 ///   provider_options::on_event runs on that thread: use cached() there, never token().
 /// - The destructor cancels the provider: calls still waiting end with token_error
 ///   (operation_aborted); then it joins the I/O thread. Do not start calls while it runs.
-class blocking_token_provider {
+class HERE_OAUTH_API blocking_token_provider {
  public:
   /// Starts the I/O thread. Throws token_error when the options or the endpoint URL are invalid
   /// (before any thread is started).

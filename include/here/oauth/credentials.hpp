@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -21,7 +23,7 @@ inline constexpr std::string_view default_token_endpoint =
 /// What one stat() of a credentials file said when it was read: enough to notice later that the
 /// file was rewritten (size, modification and change times) or replaced (device, inode), without
 /// reading it.
-struct file_stamp {
+struct HERE_OAUTH_API file_stamp {
   std::uint64_t device = 0;
   std::uint64_t inode = 0;
   std::uint64_t size = 0;
@@ -36,7 +38,7 @@ struct file_stamp {
 
 /// HERE platform credentials, as in the credentials.properties file HERE lets you download.
 /// Copyable; every copy of the secret is a secret_string.
-struct credentials {
+struct HERE_OAUTH_API credentials {
   std::string access_key_id;        ///< here.access.key.id: the OAuth consumer key
   secret_string access_key_secret;  ///< here.access.key.secret: the signing secret
   std::string token_endpoint_url{default_token_endpoint};  ///< here.token.endpoint.url
@@ -56,7 +58,7 @@ struct credentials {
 };
 
 /// A credentials problem: says which file, line and key. Never contains the secret.
-class credentials_error : public boost::system::system_error {
+class HERE_OAUTH_API credentials_error : public boost::system::system_error {
  public:
   credentials_error(boost::system::error_code ec, const std::string& message,
                     std::filesystem::path file = {}, unsigned line = 0, std::string key = {});
@@ -76,32 +78,33 @@ class credentials_error : public boost::system::system_error {
 /// here.token.scope is optional; unknown keys are ignored. Only a regular file (or a symbolic link
 /// to one) is read: a FIFO, socket, device or directory is refused without blocking. Sets file and
 /// file_version. Throws credentials_error.
-credentials load_credentials(const std::filesystem::path& file);
+HERE_OAUTH_API credentials load_credentials(const std::filesystem::path& file);
 
 /// As above without throwing: on failure sets ec, puts the message into diagnostic and returns
 /// empty credentials.
-credentials load_credentials(const std::filesystem::path& file, boost::system::error_code& ec,
-                             std::string& diagnostic);
-credentials load_credentials(const std::filesystem::path& file, boost::system::error_code& ec);
+HERE_OAUTH_API credentials load_credentials(const std::filesystem::path& file,
+                                            boost::system::error_code& ec, std::string& diagnostic);
+HERE_OAUTH_API credentials load_credentials(const std::filesystem::path& file,
+                                            boost::system::error_code& ec);
 
 /// Parses the text of a credentials.properties file; source_name is used in messages. A value of a
 /// HERE key holding a control character (NUL, CR, LF, tab…) is credentials_malformed.
-credentials parse_credentials(std::string_view text, std::string_view source_name);
+HERE_OAUTH_API credentials parse_credentials(std::string_view text, std::string_view source_name);
 
 /// Credentials from HERE_ACCESS_KEY_ID, HERE_ACCESS_KEY_SECRET and optionally
 /// HERE_TOKEN_ENDPOINT_URL, HERE_TOKEN_SCOPE, HERE_USER_ID, HERE_CLIENT_ID. Throws
 /// credentials_error with error::credentials_not_found when neither key variable is set,
 /// credentials_missing when only one is, credentials_malformed when a value holds a control
 /// character.
-credentials credentials_from_environment();
+HERE_OAUTH_API credentials credentials_from_environment();
 
 /// The environment, then the file named by HERE_CREDENTIALS_FILE, then
 /// ~/.here/credentials.properties. A source that exists but is broken is an error at once; when no
 /// source exists the error lists everything that was tried.
-credentials default_credentials();
+HERE_OAUTH_API credentials default_credentials();
 
 /// Checks that url is an absolute http(s) URL with a host; returns an empty string when it is,
 /// otherwise what is wrong with it.
-std::string check_endpoint_url(std::string_view url);
+HERE_OAUTH_API std::string check_endpoint_url(std::string_view url);
 
 }  // namespace here::oauth

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -40,7 +42,7 @@ enum class error {
                 ///< trying, and the details carry the last failure
 };
 
-const boost::system::error_category& error_category() noexcept;
+HERE_OAUTH_API const boost::system::error_category& error_category() noexcept;
 
 inline boost::system::error_code make_error_code(error e) noexcept {
   return {static_cast<int>(e), error_category()};
@@ -64,10 +66,10 @@ enum class failure_class {
 
 /// The class of ec (failure_class::none when ec is clear). Error codes of other categories than
 /// ours, Asio's and OpenSSL's are transient.
-failure_class classify(const boost::system::error_code& ec) noexcept;
+HERE_OAUTH_API failure_class classify(const boost::system::error_code& ec) noexcept;
 
 /// What the token endpoint said when it refused a request. Empty fields were not sent.
-struct error_details {
+struct HERE_OAUTH_API error_details {
   unsigned http_status = 0;  ///< 0 when no HTTP answer was received
   std::string error_code;    ///< HERE's errorCode, e.g. "401300", or OAuth2's "error"
   std::string error_id;      ///< HERE's errorId, to quote to HERE support
@@ -80,10 +82,10 @@ struct error_details {
 };
 
 /// Describes details as one line: "HTTP 401, errorCode 401300, errorId ..., message ...".
-std::string to_string(const error_details& details);
+HERE_OAUTH_API std::string to_string(const error_details& details);
 
 /// The exception thrown by the SDK's awaitable and synchronous functions.
-class token_error : public boost::system::system_error {
+class HERE_OAUTH_API token_error : public boost::system::system_error {
  public:
   token_error(boost::system::error_code ec, error_details details, const std::string& context = {});
   token_error(boost::system::error_code ec, const std::string& context);

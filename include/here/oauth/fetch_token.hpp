@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <chrono>
 #include <optional>
 
@@ -18,7 +20,7 @@
 namespace here::oauth {
 
 /// The outcome of one token request, successful or not, whichever transport moved it.
-struct fetch_result {
+struct HERE_OAUTH_API fetch_result {
   /// Valid when the error_code is clear; its expires_at is then always set, to sent_at +
   /// expires_in (the response parser is the one place that computes it).
   access_token token;
@@ -35,8 +37,9 @@ using fetch_signature = void(boost::system::error_code, fetch_result);
 using fetch_handler = boost::asio::any_completion_handler<fetch_signature>;
 
 /// async_fetch_token's compiled part: checks creds and options, then sends one signed request.
-void async_fetch_token_impl(boost::asio::any_io_executor ex, const credentials& creds,
-                            const request_options& options, fetch_handler handler);
+HERE_OAUTH_API void async_fetch_token_impl(boost::asio::any_io_executor ex,
+                                           const credentials& creds, const request_options& options,
+                                           fetch_handler handler);
 }  // namespace detail
 
 /// One signed token request: no cache, no retries. Signature: void(error_code, fetch_result).
@@ -55,8 +58,7 @@ auto async_fetch_token(boost::asio::any_io_executor ex, const credentials& creds
 }
 
 /// Awaitable form of async_fetch_token; throws token_error carrying the server's details.
-boost::asio::awaitable<fetch_result> fetch_token(boost::asio::any_io_executor ex,
-                                                 const credentials& creds,
-                                                 const request_options& options = {});
+HERE_OAUTH_API boost::asio::awaitable<fetch_result> fetch_token(
+    boost::asio::any_io_executor ex, const credentials& creds, const request_options& options = {});
 
 }  // namespace here::oauth

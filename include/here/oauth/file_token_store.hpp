@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -16,7 +18,7 @@ namespace here::oauth {
 
 /// What a stored token was issued for: the same endpoint, key, scope and requested lifetime find
 /// the same entry. The secret is not part of it and is never stored.
-struct token_store_key {
+struct HERE_OAUTH_API token_store_key {
   std::string endpoint_url;
   std::string access_key_id;
   std::string scope;
@@ -35,7 +37,7 @@ struct token_store_key {
 ///
 /// Not for long-running services: a token_provider keeps its token in memory and refreshes it.
 /// One store may be used by one thread at a time; different processes may share a directory.
-class file_token_store {
+class HERE_OAUTH_API file_token_store {
  public:
   /// HERE_TOKEN_CACHE_DIR, else $XDG_CACHE_HOME/here-oauth, else $HOME/.cache/here-oauth; empty
   /// when none of these variables is set.

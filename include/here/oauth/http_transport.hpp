@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <functional>
 #include <string>
 #include <string_view>
@@ -33,7 +35,7 @@ inline std::string_view find_field(const http_fields& fields, std::string_view n
 }
 
 /// One token request, built and signed by the SDK, for a custom transport to send as it is.
-struct http_request {
+struct HERE_OAUTH_API http_request {
   std::string method;  ///< "POST"
   /// The token endpoint URL from the credentials, as signed: scheme, host, port, path and query.
   std::string url;
@@ -51,7 +53,7 @@ struct http_request {
 /// The answer a custom transport received, handed back as it is: the SDK parses and classifies it
 /// exactly as an answer over its own HTTPS transport (status, Date, Retry-After, Location,
 /// Content-Type and the JSON body), within request_options' size limits.
-struct http_response {
+struct HERE_OAUTH_API http_response {
   unsigned status = 0;  ///< the HTTP status code, e.g. 200 or 401
   http_fields headers;  ///< as received; at least Date when the server sent one
   std::string body;     ///< the decoded body (no chunked framing, no content coding)

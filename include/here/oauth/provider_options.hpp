@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -16,7 +18,7 @@ namespace here::oauth {
 /// How failed token requests are retried. Delays use exponential backoff with full jitter:
 /// a random delay in [0, min(max_delay, base_delay * 2^(n-1))] before retry n, never less than the
 /// server's Retry-After.
-struct retry_policy {
+struct HERE_OAUTH_API retry_policy {
   /// Attempts made while callers wait (the first one included) before they get the error.
   unsigned max_attempts = 4;
   /// The backoff ceiling of the first retry; it doubles with each further failure.
@@ -32,7 +34,7 @@ struct retry_policy {
 
 /// What the provider reports to the optional event callback. Never contains the secret or a whole
 /// token.
-struct provider_event {
+struct HERE_OAUTH_API provider_event {
   /// warning: emitted once when the provider starts, for each of credentials::warnings, and when a
   /// changed credentials file cannot be used (the previous credentials stay); the text is in
   /// details.message. credentials_reloaded: the credentials changed (the file was rewritten, or
@@ -58,7 +60,7 @@ struct provider_event {
 };
 
 /// Counters since construction. Reading them is cheap and never blocks the provider.
-struct provider_stats {
+struct HERE_OAUTH_API provider_stats {
   std::uint64_t requests = 0;    ///< token requests sent
   std::uint64_t failures = 0;    ///< requests that failed
   std::uint64_t retries = 0;     ///< requests that were a retry of a failed one
@@ -71,7 +73,7 @@ struct provider_stats {
 inline constexpr std::chrono::seconds auto_refresh_ahead{-1};
 
 /// Options of a token_provider: the request (scope, TLS, proxy, timeout…) plus caching and retries.
-struct provider_options : request_options {
+struct HERE_OAUTH_API provider_options : request_options {
   /// The soft point, where a refresh starts while callers keep getting the cached token. By default
   /// (auto_refresh_ahead) at half the lifetime less a random spread of up to a tenth of that half,
   /// drawn once per provider (a 24 h token: between 10 h 48 min and 12 h). Set to 0 or more, a

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
@@ -12,7 +14,7 @@
 namespace here::oauth {
 
 /// How one token request is made: what is asked for and how it travels.
-struct request_options {
+struct HERE_OAUTH_API request_options {
   /// Project-scoped token: the project's HRN, e.g. "hrn:here:authorization::org123:project/p".
   std::string scope;
   /// Sent as expires_in: the token lifetime asked for. The server may grant less.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <cstddef>
 #include <iosfwd>
 #include <string>
@@ -11,7 +13,7 @@ namespace here::oauth {
 /// A secret (the access key secret) that never shows itself by accident: it streams as
 /// "<redacted>", converts to nothing implicitly, and its bytes are wiped (OPENSSL_cleanse) when it
 /// is destroyed, cleared or assigned over. Moving hands over the buffer, so no copy stays behind.
-class secret_string {
+class HERE_OAUTH_API secret_string {
  public:
   secret_string() noexcept = default;
   explicit secret_string(std::string_view value);
@@ -40,6 +42,6 @@ class secret_string {
 };
 
 /// Writes "<redacted>" (or "<empty>"), never the secret.
-std::ostream& operator<<(std::ostream& os, const secret_string& secret);
+HERE_OAUTH_API std::ostream& operator<<(std::ostream& os, const secret_string& secret);
 
 }  // namespace here::oauth

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -20,8 +22,8 @@ namespace here::oauth {
 namespace detail {
 class token_cache_impl;  // src/provider/token_cache.cpp
 /// async_token's compiled part: the scope's provider (made on first use) serves or queues.
-void async_cache_token_impl(const std::shared_ptr<token_cache_impl>& impl, std::string_view scope,
-                            token_handler handler);
+HERE_OAUTH_API void async_cache_token_impl(const std::shared_ptr<token_cache_impl>& impl,
+                                           std::string_view scope, token_handler handler);
 }  // namespace detail
 
 /// Tokens for many scopes of one set of credentials (a multi-tenant service, one project scope per
@@ -32,7 +34,7 @@ void async_cache_token_impl(const std::shared_ptr<token_cache_impl>& impl, std::
 ///
 /// Every member may be called from any thread. Completions run on each handler's associated
 /// executor, never inside the initiating call.
-class token_cache {
+class HERE_OAUTH_API token_cache {
  public:
   /// Throws token_error when the options or the endpoint URL are invalid. options.scope is
   /// ignored: each call names its scope.

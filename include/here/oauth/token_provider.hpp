@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <here/oauth/export.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -25,8 +27,8 @@ using token_signature = void(boost::system::error_code, access_token);
 using token_handler = boost::asio::any_completion_handler<token_signature>;
 /// async_token's compiled part: serves from the cache or queues the handler. details_out (may be
 /// null) receives the error's details on the handler's executor just before the handler runs.
-void async_token_impl(const std::shared_ptr<provider_core>& core, token_handler handler,
-                      error_details* details_out);
+HERE_OAUTH_API void async_token_impl(const std::shared_ptr<provider_core>& core,
+                                     token_handler handler, error_details* details_out);
 }  // namespace detail
 
 /// One cached, proactively refreshed bearer token for one (credentials, scope), shared by every
@@ -39,7 +41,7 @@ void async_token_impl(const std::shared_ptr<provider_core>& core, token_handler 
 ///
 /// Every member may be called from any thread. Completions run on each handler's associated
 /// executor (for token(), the awaiting coroutine's), never inside the initiating call.
-class token_provider {
+class HERE_OAUTH_API token_provider {
  public:
   /// Throws token_error when the options or the endpoint URL are invalid.
   token_provider(boost::asio::any_io_executor ex, credentials creds, provider_options options = {});
