@@ -61,8 +61,8 @@ void free_directories(X509_LOOKUP* lookup) {
 
 /// Adds the certificates of directory/<hash>.0, .1, ... whose subject is name to store, each
 /// with its cached extension data filled first. Whether any was added.
-bool add_matching_certificates(X509_STORE* store, const std::string& directory,
-                               unsigned long hash, const X509_NAME* name) {
+bool add_matching_certificates(X509_STORE* store, const std::string& directory, unsigned long hash,
+                               const X509_NAME* name) {
   bool added = false;
   for (int n = 0;; ++n) {
     char file_name[32];

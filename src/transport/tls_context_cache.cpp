@@ -31,8 +31,8 @@ struct tls_key {
   unsigned long long ca_file_inode = 0;
 
   friend bool operator<(const tls_key& a, const tls_key& b) {
-    return std::tie(a.system_store, a.system_file, a.system_directories, a.ca_file,
-                    a.ca_directory, a.ca_file_size, a.ca_file_mtime_ns, a.ca_file_inode) <
+    return std::tie(a.system_store, a.system_file, a.system_directories, a.ca_file, a.ca_directory,
+                    a.ca_file_size, a.ca_file_mtime_ns, a.ca_file_inode) <
            std::tie(b.system_store, b.system_file, b.system_directories, b.ca_file, b.ca_directory,
                     b.ca_file_size, b.ca_file_mtime_ns, b.ca_file_inode);
   }

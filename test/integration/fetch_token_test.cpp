@@ -260,10 +260,7 @@ TEST(FetchToken, WorksWithTheSystemTrustStorePlusCaFile) {
 TEST(FetchToken, VerifiesDnsNamesAndTriesEveryAddress) {
   // "localhost" may resolve to ::1 first, where nothing listens: the next address must be tried.
   local_token_server server;
-  outcome out =
-      run_fetch(credentials_with_url(
-                    server, "https://localhost:" + std::to_string(server.port()) + "/oauth2/token"),
-                options_for(server));
+  outcome out = run_fetch_via_localhost(server);
   ASSERT_FALSE(out.ec) << out.ec.message() << ": " << to_string(out.result.details);
   auto requests = server.requests();
   ASSERT_EQ(requests.size(), 1u);
@@ -571,6 +568,15 @@ TEST(FetchToken, ConnectionRefusedKeepsTheAsioCode) {
 
 // ---- TLS verification --------------------------------------------------------------------------
 
+/// A fetch from the server by the name "localhost" (its certificate names it, unless a test
+/// says otherwise).
+outcome run_fetch_via_localhost(const local_token_server& server) {
+  return run_fetch(
+      credentials_with_url(server,
+                           "https://localhost:" + std::to_string(server.port()) + "/oauth2/token"),
+      options_for(server));
+}
+
 TEST(FetchToken, CertificateForAnotherIpIsRefused) {
   server_options so;
   so.certificate_names = {"other.example"};
@@ -587,10 +593,7 @@ TEST(FetchToken, CertificateForAnotherHostNameIsRefused) {
   server_options so;
   so.certificate_names = {"127.0.0.1", "other.example"};  // not "localhost"
   local_token_server server(so);
-  outcome out =
-      run_fetch(credentials_with_url(
-                    server, "https://localhost:" + std::to_string(server.port()) + "/oauth2/token"),
-                options_for(server));
+  outcome out = run_fetch_via_localhost(server);
   EXPECT_EQ(out.ec.category(), asio::error::get_ssl_category()) << out.ec.message();
   const std::string& m = out.result.details.message;
   EXPECT_EQ(m, "TLS handshake with localhost:" + std::to_string(server.port()) +
@@ -604,10 +607,7 @@ TEST(FetchToken, ACertificateNamingTheHostOnlyInItsSubjectCnIsRefused) {
   so.certificate_names = {"localhost"};
   so.subject_alt_name = false;
   local_token_server server(so);
-  outcome out =
-      run_fetch(credentials_with_url(
-                    server, "https://localhost:" + std::to_string(server.port()) + "/oauth2/token"),
-                options_for(server));
+  outcome out = run_fetch_via_localhost(server);
   EXPECT_EQ(out.ec.category(), asio::error::get_ssl_category()) << out.ec.message();
   EXPECT_EQ(out.result.details.message,
             "TLS handshake with localhost:" + std::to_string(server.port()) +
@@ -621,10 +621,7 @@ TEST(FetchToken, TheSameHostInTheSubjectAltNameIsAccepted) {
   server_options so;
   so.certificate_names = {"localhost"};
   local_token_server server(so);
-  outcome out =
-      run_fetch(credentials_with_url(
-                    server, "https://localhost:" + std::to_string(server.port()) + "/oauth2/token"),
-                options_for(server));
+  outcome out = run_fetch_via_localhost(server);
   EXPECT_FALSE(out.ec) << out.ec.message() << ": " << out.result.details.message;
   EXPECT_EQ(server.request_count(), 1u);
 }
