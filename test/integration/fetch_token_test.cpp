@@ -191,6 +191,15 @@ class temp_file {
 
 // ---- success -----------------------------------------------------------------------------------
 
+/// A fetch from the server by the name "localhost" (its certificate names it, unless a test
+/// says otherwise).
+outcome run_fetch_via_localhost(const local_token_server& server) {
+  return run_fetch(
+      credentials_with_url(server,
+                           "https://localhost:" + std::to_string(server.port()) + "/oauth2/token"),
+      options_for(server));
+}
+
 TEST(FetchToken, GetsATokenOverVerifiedTls) {
   local_token_server server;
   const auto before = system_clock::now();
@@ -567,15 +576,6 @@ TEST(FetchToken, ConnectionRefusedKeepsTheAsioCode) {
 }
 
 // ---- TLS verification --------------------------------------------------------------------------
-
-/// A fetch from the server by the name "localhost" (its certificate names it, unless a test
-/// says otherwise).
-outcome run_fetch_via_localhost(const local_token_server& server) {
-  return run_fetch(
-      credentials_with_url(server,
-                           "https://localhost:" + std::to_string(server.port()) + "/oauth2/token"),
-      options_for(server));
-}
 
 TEST(FetchToken, CertificateForAnotherIpIsRefused) {
   server_options so;
