@@ -110,10 +110,17 @@ int find_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME*
   ERR_clear_error();  // what a skipped file left; never reported as the handshake's error
   if (!added)
     return 0;
+  // The answer borrows the store's reference, as OpenSSL's own lookups' answers do: the caller
+  // (X509_STORE_CTX_get_by_subject) takes a reference of its own and never releases this one.
+  // X509_OBJECT_set1_X509 takes one, so it is given back at once; the store keeps the certificate
+  // alive for as long as the context lives.
   X509_STORE_lock(store);
   X509_OBJECT* stored =
       X509_OBJECT_retrieve_by_subject(X509_STORE_get0_objects(store), X509_LU_X509, name);
-  const int found = stored != nullptr && X509_OBJECT_set1_X509(out, X509_OBJECT_get0_X509(stored));
+  X509* certificate = stored != nullptr ? X509_OBJECT_get0_X509(stored) : nullptr;
+  const int found = certificate != nullptr && X509_OBJECT_set1_X509(out, certificate) == 1;
+  if (found)
+    X509_free(certificate);
   X509_STORE_unlock(store);
   return found;
 }
