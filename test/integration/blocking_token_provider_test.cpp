@@ -17,6 +17,7 @@
 #include <here/oauth/blocking_token_provider.hpp>
 
 #include "local_token_server.hpp"
+#include "provider_harness.hpp"
 
 namespace here::oauth {
 namespace {
@@ -26,15 +27,7 @@ using test_support::fault;
 using test_support::fault_reply;
 using test_support::local_token_server;
 
-provider_options options_for(const local_token_server& server) {
-  provider_options o;
-  o.ca_file = server.ca_file();
-  o.use_environment_proxy = false;
-  o.request_timeout = 5s;
-  o.retry.base_delay = 10ms;
-  o.retry.max_delay = 50ms;
-  return o;
-}
+using test_support::options_for;
 
 // Waits at most 60 s for f; a blocked call ends the test process at once instead of hanging it
 // (its threads could not be joined).

@@ -15,6 +15,7 @@
 #include <here/oauth/token_provider.hpp>
 
 #include "local_token_server.hpp"
+#include "provider_harness.hpp"
 
 namespace here::oauth {
 namespace {
@@ -30,46 +31,9 @@ using test_support::scripted_reply;
 using test_support::server_options;
 using test_support::status_reply;
 
-provider_options options_for(const local_token_server& server) {
-  provider_options o;
-  o.ca_file = server.ca_file();
-  o.use_environment_proxy = false;
-  o.request_timeout = 5s;
-  o.retry.base_delay = 10ms;
-  o.retry.max_delay = 50ms;
-  return o;
-}
-
-// Records events; lets a test run the io_context until a number of them have happened.
-struct event_log {
-  std::mutex mutex;
-  std::vector<provider_event> events;
-
-  std::function<void(const provider_event&)> callback() {
-    return [this](const provider_event& e) {
-      std::lock_guard lock(mutex);
-      events.push_back(e);
-    };
-  }
-  std::size_t count(provider_event::kind k) {
-    std::lock_guard lock(mutex);
-    return std::count_if(events.begin(), events.end(),
-                         [k](const provider_event& e) { return e.type == k; });
-  }
-};
-
-// Runs io until pred holds; fails the test (instead of hanging) after a generous guard.
-template <class Pred>
-bool run_until(asio::io_context& io, Pred pred, std::chrono::seconds guard = 30s) {
-  const auto deadline = std::chrono::steady_clock::now() + guard;
-  io.restart();
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline)
-      return false;
-    io.run_one_for(100ms);
-  }
-  return true;
-}
+using test_support::event_log;
+using test_support::options_for;
+using test_support::run_until;
 
 TEST(TokenProviderEndToEnd, FetchesATokenOverVerifiedTls) {
   local_token_server server;
